@@ -1,0 +1,35 @@
+// Package deps pins the modules gitwave is built from until the packages
+// that use them land; it is removed once every import below is real.
+package deps
+
+import (
+	_ "github.com/Masterminds/sprig/v3"
+	_ "github.com/aymanbagabas/go-udiff"
+	_ "github.com/bradleyfalzon/ghinstallation/v2"
+	_ "github.com/casbin/casbin/v2"
+	_ "github.com/google/go-github/v60/github"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/robfig/cron/v3"
+	_ "github.com/spf13/cobra"
+	_ "gitlab.com/gitlab-org/api/client-go"
+	_ "golang.org/x/sync/errgroup"
+	_ "helm.sh/helm/v3/pkg/chart/loader"
+	_ "helm.sh/helm/v3/pkg/chartutil"
+	_ "helm.sh/helm/v3/pkg/engine"
+	_ "helm.sh/helm/v3/pkg/strvals"
+	_ "k8s.io/api/core/v1"
+	_ "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	_ "k8s.io/apimachinery/pkg/labels"
+	_ "k8s.io/client-go/discovery/cached/memory"
+	_ "k8s.io/client-go/dynamic"
+	_ "k8s.io/client-go/kubernetes"
+	_ "k8s.io/client-go/restmapper"
+	_ "k8s.io/client-go/tools/clientcmd"
+	_ "k8s.io/client-go/tools/cache"
+	_ "k8s.io/client-go/dynamic/dynamicinformer"
+	_ "modernc.org/sqlite"
+	_ "sigs.k8s.io/kustomize/api/krusty"
+	_ "sigs.k8s.io/kustomize/kyaml/filesys"
+	_ "sigs.k8s.io/yaml"
+)

@@ -1,0 +1,65 @@
+package planner
+
+// App is one Application bound to one cluster: the unit that gitwave
+// renders, diffs, syncs and records. An ApplicationSet that targets three
+// clusters yields three Apps; a plain Application yields one.
+type App struct {
+	// Name is the Application's metadata.name.
+	Name string
+	// Project is spec.project; "default" when unset.
+	Project string
+	// Cluster is the resolved destination cluster.
+	Cluster Cluster
+	// Namespace is the destination namespace, given to namespaced objects
+	// that have none.
+	Namespace string
+	// Wave is the Application's own sync-wave annotation, which orders the
+	// children of an app of apps.
+	Wave int
+	// Parent names what produced the app: "ApplicationSet/NAME",
+	// "Application/NAME" for a child of an app of apps, or "" for a root.
+	Parent string
+	// File is the repository path of the manifest that declared the
+	// Application or the ApplicationSet that generated it.
+	File string
+	// Line is the 1-based line in File where the manifest's document starts.
+	Line int
+	// Spec is the Application's spec with every template already expanded.
+	Spec ApplicationSpec
+	// Annotations are the Application's own annotations.
+	Annotations map[string]string
+	// Labels are the Application's own labels.
+	Labels map[string]string
+}
+
+// Key identifies an App: its name and its cluster's name.
+func (a *App) Key() AppKey { return AppKey{App: a.Name, Cluster: a.Cluster.Name} }
+
+// Automated reports the app's automated sync policy, or nil when sync is
+// manual.
+func (a *App) Automated() *SyncPolicyAutomated {
+	if a.Spec.SyncPolicy == nil || a.Spec.SyncPolicy.Automated == nil {
+		return nil
+	}
+	if en := a.Spec.SyncPolicy.Automated.Enabled; en != nil && !*en {
+		return nil
+	}
+	return a.Spec.SyncPolicy.Automated
+}
+
+// SyncOptions returns spec.syncPolicy.syncOptions, or nil.
+func (a *App) SyncOptions() []string {
+	if a.Spec.SyncPolicy == nil {
+		return nil
+	}
+	return a.Spec.SyncPolicy.SyncOptions
+}
+
+// AppKey identifies an app on a cluster.
+type AppKey struct {
+	App     string `json:"app"`
+	Cluster string `json:"cluster"`
+}
+
+// String renders the key as "app@cluster".
+func (k AppKey) String() string { return k.App + "@" + k.Cluster }
