@@ -1,0 +1,42 @@
+// Command gitwave renders, diffs, syncs and serves an Argo CD-style GitOps
+// repository. This file wires the subcommands together; each lives in its
+// own file.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd()
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		if code := exitCode(err); code != 0 {
+			if msg := err.Error(); msg != "" {
+				fmt.Fprintln(os.Stderr, "gitwave:", msg)
+			}
+			stop()
+			os.Exit(code)
+		}
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "gitwave",
+		Short:         "Make a GitOps repository the only way to change a fleet of Kubernetes clusters",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd())
+	addPolicyCmd(root)
+	return root
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gitwave/gitwave/config"
+	"github.com/gitwave/gitwave/gitrepo"
+	"github.com/gitwave/gitwave/planner"
+)
+
+// repoFlags are the flags every command that reads a repository takes.
+type repoFlags struct {
+	repo       string
+	revision   string
+	configFile string
+	repoURL    string
+	appsDirs   []string
+	cluDirs    []string
+	cacheDir   string
+	changed    []string
+	base       string
+}
+
+func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.repo, "repo", ".", "repository: a local directory or a Git URL (https, ssh, file://)")
+	if withRevision {
+		fl.StringVar(&f.revision, "revision", "", "revision to read (branch, tag, sha, HEAD~1); default: the working tree of a local directory, HEAD of a URL")
+	}
+	fl.StringVar(&f.configFile, "config", "", "gitwave.yaml with clusters (optional)")
+	fl.StringVar(&f.repoURL, "repo-url", "", "URL the repository's Applications use for it (default: .gitwave.yaml repoURL)")
+	fl.StringSliceVar(&f.appsDirs, "apps", nil, "files or folders holding the root Applications (default: .gitwave.yaml apps, else search)")
+	fl.StringSliceVar(&f.cluDirs, "clusters", nil, "files or folders holding Argo CD cluster Secrets (default: .gitwave.yaml clusters, else search)")
+	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
+}
+
+// bindChanged adds --changed and --base to a command that can narrow to
+// the apps a change touches.
+func (f *repoFlags) bindChanged(cmd *cobra.Command) {
+	cmd.Flags().StringSliceVar(&f.changed, "changed", nil, "only apps whose sources these files touch")
+	cmd.Flags().StringVar(&f.base, "base", "", "only apps that the change from this revision touches")
+}
+
+func defaultCacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "gitwave", "git")
+	}
+	return filepath.Join(os.TempDir(), "gitwave-git")
+}
+
+// opened is a repository opened for reading, with the Git handle when
+// there is one.
+type opened struct {
+	git   *gitrepo.Repo
+	local string // the directory, for a local working tree
+	cfg   *config.Config
+}
+
+func (f *repoFlags) open(ctx context.Context) (*opened, error) {
+	o := &opened{}
+	if f.configFile != "" {
+		c, err := config.Load(f.configFile)
+		if err != nil {
+			return nil, err
+		}
+		o.cfg = c
+	}
+	if isLocalDir(f.repo) {
+		o.local = f.repo
+	}
+	if o.local == "" || f.revision != "" || f.base != "" || isGitDir(f.repo) {
+		g, err := gitrepo.Open(ctx, gitrepo.Options{Location: f.repo, CacheDir: f.cacheDir, Token: os.Getenv("GITWAVE_GIT_TOKEN")})
+		if err != nil {
+			if o.local != "" && f.revision == "" && f.base == "" {
+				return o, nil // a plain directory, not a Git repository
+			}
+			return nil, fmt.Errorf("open repository %s: %w", f.repo, err)
+		}
+		o.git = g
+	}
+	return o, nil
+}
+
+func (o *opened) Close() {
+	if o.git != nil {
+		_ = o.git.Close()
+	}
+}
+
+// source returns the repository at rev as the planner reads it. An empty
+// rev reads the working tree of a local directory, or HEAD of a URL.
+func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.Source, error) {
+	var src planner.Source
+	switch {
+	case rev == "" && o.local != "":
+		w, err := gitrepo.DirFS(o.local)
+		if err != nil {
+			return src, err
+		}
+		src.Repo, src.Revision = w, "working tree"
+	default:
+		if rev == "" {
+			rev = "HEAD"
+		}
+		sha, err := o.git.Resolve(ctx, rev)
+		if err != nil {
+			return src, err
+		}
+		t, err := o.git.Tree(ctx, sha)
+		if err != nil {
+			return src, err
+		}
+		src.Repo, src.Revision = t, sha
+	}
+	rc, err := planner.LoadRepoConfig(src.Repo)
+	if err != nil {
+		return src, err
+	}
+	if len(f.appsDirs) > 0 {
+		rc.Apps = f.appsDirs
+	}
+	if len(f.cluDirs) > 0 {
+		rc.Clusters = f.cluDirs
+	}
+	if f.repoURL != "" {
+		rc.RepoURL = f.repoURL
+	}
+	src.Config, src.RepoURL = rc, rc.RepoURL
+	src.Clusters, err = o.clusters()
+	return src, err
+}
+
+// clusters turns the configured clusters into planner clusters.
+func (o *opened) clusters() ([]planner.Cluster, error) {
+	if o.cfg == nil {
+		return nil, nil
+	}
+	out := make([]planner.Cluster, 0, len(o.cfg.Clusters))
+	for _, c := range o.cfg.Clusters {
+		server, err := o.cfg.Server(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, planner.Cluster{Name: c.Name, Server: server, Labels: c.Labels, KubeVersion: c.KubeVersion, Source: "config"})
+	}
+	return out, nil
+}
+
+// changedFiles returns the files to narrow to: --changed, or the diff from
+// --base to rev. Nil means no narrowing.
+func (o *opened) changedFiles(ctx context.Context, f *repoFlags, rev string) ([]string, error) {
+	if len(f.changed) > 0 || f.base == "" {
+		return f.changed, nil
+	}
+	if rev == "" && o.local != "" {
+		return nil, fmt.Errorf("--base needs --revision, or use --changed, to name what is compared")
+	}
+	if rev == "" {
+		rev = "HEAD"
+	}
+	mb, err := o.git.MergeBase(ctx, f.base, rev)
+	if err != nil {
+		return nil, err
+	}
+	return o.git.ChangedFiles(ctx, mb, rev)
+}
+
+func isLocalDir(p string) bool {
+	if strings.Contains(p, "://") || strings.HasPrefix(p, "git@") {
+		return false
+	}
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+func isGitDir(p string) bool {
+	_, err := os.Stat(filepath.Join(p, "HEAD"))
+	_, err2 := os.Stat(filepath.Join(p, ".git"))
+	return err == nil || err2 == nil
+}
+

@@ -1,0 +1,294 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Source is a repository at one revision, with what the planner needs to
+// know about it.
+type Source struct {
+	// Repo is the repository's tree at Revision.
+	Repo fs.FS
+	// RepoURL is the URL Applications use for this repository; sources
+	// naming it (or naming no repository) are read from Repo.
+	RepoURL string
+	// Revision is the commit the tree belongs to, for reports.
+	Revision string
+	// Config is the repository's .gitwave.yaml merged with flags.
+	Config RepoConfig
+	// Clusters are the clusters from gitwave's own configuration; Argo CD
+	// cluster Secrets found in the repository are added to them.
+	Clusters []Cluster
+}
+
+// Inventory is every app a repository produces at one revision.
+type Inventory struct {
+	// Apps are the apps, one per (Application, cluster), roots first and
+	// children after their parent, each level in wave order.
+	Apps []*App
+	// Clusters are the known clusters: configured ones, then those from
+	// cluster Secrets.
+	Clusters []Cluster
+	// Errors are the problems found; apps they do not concern are still
+	// listed. Each is a *RenderError or an *ExpandError.
+	Errors []error
+	// Files are the repository files that declare apps or clusters.
+	Files []string
+
+	// parents holds the rendered objects of app-of-apps parents.
+	rendered map[AppKey][]Rendered
+}
+
+// Planner turns a repository into apps, objects and change sets. The zero
+// value is ready to use.
+type Planner struct {
+	// Renderer renders apps' sources; its chart cache is shared by every
+	// call on this Planner.
+	Renderer Renderer
+	// Scope tells namespaced kinds from cluster-scoped ones; nil uses
+	// BuiltinScope.
+	Scope Scope
+}
+
+// maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.
+const maxAppDepth = 10
+
+// Discover lists every app the repository produces: root Applications,
+// ApplicationSets expanded over their generators, and the children of apps
+// of apps, recursively.
+func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) {
+	sc, err := scanRepo(ctx, src.Repo, src.Config)
+	if err != nil {
+		return nil, fmt.Errorf("scan repository: %w", err)
+	}
+	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey][]Rendered{}}
+	inv.Clusters, inv.Errors = mergeClusters(src.Clusters, sc.Clusters, inv.Errors)
+	for _, m := range sc.Manifests {
+		inv.Files = append(inv.Files, m.File)
+	}
+	for _, c := range sc.Clusters {
+		inv.Files = append(inv.Files, c.Source)
+	}
+	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: map[AppKey]*App{}}
+	roots := rootManifests(sc, src)
+	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
+	for _, m := range roots {
+		d.expandManifest(ctx, m, "", nil)
+	}
+	inv.Files = uniqueSorted(inv.Files)
+	return inv, ctx.Err()
+}
+
+// mergeClusters joins configured clusters and cluster Secrets. A Secret
+// that names a configured cluster describes the same cluster: the
+// configuration's server and credentials win, the Secret's labels and
+// annotations are added where the configuration sets none, and the
+// Secret's server stays an alias that destinations may name.
+func mergeClusters(cfg, secrets []Cluster, errs []error) ([]Cluster, []error) {
+	out := slices.Clone(cfg)
+	idx := map[string]int{}
+	for i, c := range out {
+		idx[c.Name] = i
+	}
+	for _, c := range secrets {
+		i, dup := idx[c.Name]
+		if !dup {
+			idx[c.Name] = len(out)
+			out = append(out, c)
+			continue
+		}
+		if out[i].Source != "config" && out[i].Source != "" {
+			errs = append(errs, fileErr(c.Source, 0, fmt.Errorf("cluster %q is already defined in %s", c.Name, out[i].Source)))
+			continue
+		}
+		m := out[i]
+		m.Labels = mergeStrings(c.Labels, m.Labels)
+		m.Annotations = mergeStrings(c.Annotations, m.Annotations)
+		if c.Server != m.Server {
+			m.Aliases = append(m.Aliases, c.Server)
+		}
+		m.Source = c.Source
+		out[i] = m
+	}
+	return out, errs
+}
+
+// mergeStrings returns base with over's entries on top.
+func mergeStrings(base, over map[string]string) map[string]string {
+	if len(base) == 0 && len(over) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+// rootManifests picks the roots: with Config.Apps, every manifest found
+// there; otherwise the manifests that no same-repository Application's
+// source path contains.
+func rootManifests(sc *scan, src Source) []manifest {
+	if len(src.Config.Apps) > 0 {
+		return sc.Manifests
+	}
+	var parents []string
+	for _, m := range sc.Manifests {
+		if !isArgoKind(m.Obj, "Application") {
+			continue
+		}
+		a, err := toApplication(m.Obj)
+		if err != nil {
+			continue
+		}
+		for _, s := range a.Spec.AllSources() {
+			if s.Path != "" && sameRepo(s.RepoURL, src.RepoURL) {
+				parents = append(parents, path.Clean(s.Path))
+			}
+		}
+	}
+	var roots []manifest
+	for _, m := range sc.Manifests {
+		if !underAny(m.File, parents) || path.Dir(m.File) == "." && !slices.Contains(parents, ".") {
+			roots = append(roots, m)
+		}
+	}
+	return roots
+}
+
+// sameRepo reports whether a source's repoURL names the served repository;
+// an empty URL on either side counts as the same.
+func sameRepo(a, b string) bool {
+	return a == "" || b == "" || normalizeRepoURL(a) == normalizeRepoURL(b)
+}
+
+// discovery is one Discover call's state.
+type discovery struct {
+	p        *Planner
+	src      Source
+	inv      *Inventory
+	clusters []Cluster
+	// argoFiles are the files that mention Applications.
+	argoFiles []string
+	seen      map[AppKey]*App
+}
+
+// expandManifest turns one Application or ApplicationSet into apps and
+// descends into the children of each. ancestors are the app names above,
+// for cycle detection.
+func (d *discovery) expandManifest(ctx context.Context, m manifest, parent string, ancestors []string) {
+	var apps []Application
+	var gen string
+	if isArgoKind(m.Obj, "ApplicationSet") {
+		set, err := toApplicationSet(m.Obj)
+		if err != nil {
+			d.fail(fileErr(m.File, m.Line, err))
+			return
+		}
+		set.File, set.Line = m.File, m.Line
+		apps, err = set.Expand(ctx, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL, Revision: d.src.Revision})
+		if err != nil {
+			d.fail(err)
+			return
+		}
+		gen = "ApplicationSet/" + set.Metadata.Name
+	} else {
+		a, err := toApplication(m.Obj)
+		if err != nil {
+			d.fail(fileErr(m.File, m.Line, err))
+			return
+		}
+		apps = []Application{a}
+	}
+	for i := range apps {
+		by := parent
+		if gen != "" {
+			by = gen
+		}
+		d.addApp(ctx, &apps[i], m, by, ancestors)
+	}
+}
+
+// addApp binds an Application to its cluster, records it, and, when its
+// source holds Applications, renders it to find its children.
+func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, parent string, ancestors []string) {
+	name := a.Metadata.Name
+	if slices.Contains(ancestors, name) {
+		chain := strings.Join(append(slices.Clone(ancestors), name), " -> ")
+		d.fail(&RenderError{App: name, File: m.File, Line: m.Line, Err: fmt.Errorf("app of apps cycle: %s", chain)})
+		return
+	}
+	if len(ancestors) >= maxAppDepth {
+		d.fail(&RenderError{App: name, File: m.File, Line: m.Line, Err: fmt.Errorf("app of apps nested deeper than %d levels", maxAppDepth)})
+		return
+	}
+	app, err := d.bind(a, m, parent)
+	if err != nil {
+		d.fail(err)
+		return
+	}
+	if prev, dup := d.seen[app.Key()]; dup {
+		d.fail(&RenderError{App: name, Cluster: app.Cluster.Name, File: m.File, Line: m.Line,
+			Err: fmt.Errorf("app is defined twice: here and in %s:%d", prev.File, prev.Line)})
+		return
+	}
+	d.seen[app.Key()] = app
+	d.inv.Apps = append(d.inv.Apps, app)
+	if !d.mayHoldApps(app) {
+		return
+	}
+	objs, err := d.p.Renderer.Render(ctx, d.src.Repo, app)
+	if err != nil {
+		d.fail(err)
+		return
+	}
+	d.inv.rendered[app.Key()] = objs
+	var children []manifest
+	for _, r := range objs {
+		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
+			children = append(children, manifest{File: r.File, Line: r.Line, Obj: r.Object})
+			d.inv.Files = append(d.inv.Files, r.File)
+		}
+	}
+	slices.SortStableFunc(children, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
+	for _, c := range children {
+		d.expandManifest(ctx, c, "Application/"+name, append(slices.Clone(ancestors), name))
+	}
+}
+
+// mayHoldApps reports whether any source of app, read from this
+// repository, has a file that mentions an Application.
+func (d *discovery) mayHoldApps(app *App) bool {
+	for _, s := range app.Spec.AllSources() {
+		if !sameRepo(s.RepoURL, d.src.RepoURL) || s.Chart != "" {
+			continue
+		}
+		for _, f := range d.argoFiles {
+			if pathUnder(f, s.Path) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func manifestWave(m manifest) int {
+	w, _ := strconv.Atoi(strings.TrimSpace(m.Obj.GetAnnotations()[AnnotationSyncWave]))
+	return w
+}
+
+func (d *discovery) fail(err error) { d.inv.Errors = append(d.inv.Errors, err) }
+
+func uniqueSorted(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}

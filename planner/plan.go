@@ -1,0 +1,105 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// AppPlan is what one app deploys to its cluster: its objects in sync
+// order. Applications and ApplicationSets that the app renders are not
+// objects of the app: they are apps of their own (app of apps).
+type AppPlan struct {
+	App     *App
+	Objects []*Object
+}
+
+// Plan renders an app and orders its objects. Namespaced objects without a
+// namespace get the app's destination namespace. Two objects with the same
+// key are an error naming both files.
+func (p *Planner) Plan(ctx context.Context, inv *Inventory, repo fs.FS, app *App) (*AppPlan, error) {
+	rendered, ok := inv.renderedOf(app)
+	if !ok {
+		var err error
+		if rendered, err = p.Renderer.Render(ctx, repo, app); err != nil {
+			return nil, err
+		}
+	}
+	var plain []*unstructured.Unstructured
+	for _, r := range rendered {
+		if !isArgoKind(r.Object, "Application") && !isArgoKind(r.Object, "ApplicationSet") {
+			plain = append(plain, r.Object)
+		}
+	}
+	scope := newCRDScope(plain, p.scope())
+	plan := &AppPlan{App: app}
+	where := map[ResourceKey]Rendered{}
+	for _, r := range rendered {
+		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
+			continue
+		}
+		u := r.Object.DeepCopy()
+		if err := fillNamespace(u, app.Namespace, scope); err != nil {
+			return nil, appErr(app, r, err)
+		}
+		o, err := NewObject(u, r.File, r.Line)
+		if err != nil {
+			return nil, appErr(app, r, err)
+		}
+		if prev, dup := where[o.Key]; dup {
+			return nil, appErr(app, r, fmt.Errorf("%s is rendered twice: here and in %s", o.Key, location(prev)))
+		}
+		where[o.Key] = r
+		plan.Objects = append(plan.Objects, o)
+	}
+	SortObjects(plan.Objects)
+	return plan, nil
+}
+
+func (p *Planner) scope() Scope {
+	if p.Scope != nil {
+		return p.Scope
+	}
+	return BuiltinScope{}
+}
+
+// fillNamespace gives a namespaced object without a namespace the
+// destination namespace, and clears the namespace of cluster-scoped ones.
+func fillNamespace(u *unstructured.Unstructured, ns string, scope Scope) error {
+	namespaced, err := scope.IsNamespaced(u.GroupVersionKind().GroupKind())
+	if err != nil {
+		return err
+	}
+	switch {
+	case !namespaced:
+		u.SetNamespace("")
+	case u.GetNamespace() == "":
+		if ns == "" {
+			ns = "default"
+		}
+		u.SetNamespace(ns)
+	}
+	return nil
+}
+
+func appErr(app *App, r Rendered, err error) *RenderError {
+	return &RenderError{App: app.Name, Cluster: app.Cluster.Name, File: r.File, Line: r.Line, Err: err}
+}
+
+func location(r Rendered) string {
+	if r.Line > 0 {
+		return fmt.Sprintf("%s:%d", r.File, r.Line)
+	}
+	return r.File
+}
+
+// renderedOf returns what Discover already rendered for an app of apps.
+func (inv *Inventory) renderedOf(app *App) ([]Rendered, bool) {
+	if inv == nil {
+		return nil, false
+	}
+	r, ok := inv.rendered[app.Key()]
+	return r, ok
+}

@@ -1,0 +1,224 @@
+package planner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// DiffOptions narrows a diff between two revisions. The zero value diffs
+// every app.
+type DiffOptions struct {
+	// Changed are the repository files the change touches. When set, only
+	// apps that depend on one of them, or whose Application changed, are
+	// rendered; nil renders every app on both sides.
+	Changed []string
+	// Apps keeps only apps with these names; empty keeps all.
+	Apps []string
+	// Clusters keeps only apps on these clusters; empty keeps all.
+	Clusters []string
+	// Concurrency bounds parallel rendering; 0 means GOMAXPROCS.
+	Concurrency int
+}
+
+// Report is what a change between two revisions does, app by app.
+type Report struct {
+	Base string    `json:"base"`
+	Head string    `json:"head"`
+	Apps []AppDiff `json:"apps"`
+	// Errors are problems at the head revision not tied to one app (a bad
+	// ApplicationSet, an unreadable file).
+	Errors []string `json:"errors,omitempty"`
+}
+
+// HasChanges reports whether any app is added, removed or changed.
+func (r *Report) HasChanges() bool {
+	for _, a := range r.Apps {
+		if a.Status != AppUnchanged && a.Status != AppError {
+			return true
+		}
+	}
+	return false
+}
+
+// HasErrors reports whether anything failed to render or expand.
+func (r *Report) HasErrors() bool {
+	if len(r.Errors) > 0 {
+		return true
+	}
+	for _, a := range r.Apps {
+		if a.Status == AppError {
+			return true
+		}
+	}
+	return false
+}
+
+// DiffRevisions compares what two revisions of a repository deploy.
+func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts DiffOptions) (*Report, error) {
+	var invBase, invHead *Inventory
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { invBase, err = p.Discover(gctx, base); return err })
+	g.Go(func() (err error) { invHead, err = p.Discover(gctx, head); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Base: base.Revision, Head: head.Revision}
+	pairs := pairApps(invBase, invHead, opts)
+	appErrs := rep.headErrors(invHead, opts)
+	results := make([]AppDiff, len(pairs))
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
+	for i, pr := range pairs {
+		g.Go(func() error {
+			results[i] = p.diffPair(gctx, invBase, invHead, base, head, pr, opts.Changed)
+			return gctx.Err()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		if r.Status != "" {
+			rep.Apps = append(rep.Apps, r)
+		}
+	}
+	rep.Apps = append(rep.Apps, appErrs...)
+	slices.SortStableFunc(rep.Apps, func(a, b AppDiff) int {
+		return strings.Compare(a.App.String(), b.App.String())
+	})
+	return rep, nil
+}
+
+// appPair is one app key with its app at each revision; either may be nil.
+type appPair struct {
+	key           AppKey
+	before, after *App
+}
+
+func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
+	idx := map[AppKey]*appPair{}
+	var keys []AppKey
+	add := func(a *App, after bool) {
+		if !keep(a, opts) {
+			return
+		}
+		pr, ok := idx[a.Key()]
+		if !ok {
+			pr = &appPair{key: a.Key()}
+			idx[a.Key()] = pr
+			keys = append(keys, a.Key())
+		}
+		if after {
+			pr.after = a
+		} else {
+			pr.before = a
+		}
+	}
+	for _, a := range base.Apps {
+		add(a, false)
+	}
+	for _, a := range head.Apps {
+		add(a, true)
+	}
+	out := make([]appPair, len(keys))
+	for i, k := range keys {
+		out[i] = *idx[k]
+	}
+	return out
+}
+
+func keep(a *App, opts DiffOptions) bool {
+	return (len(opts.Apps) == 0 || slices.Contains(opts.Apps, a.Name)) &&
+		(len(opts.Clusters) == 0 || slices.Contains(opts.Clusters, a.Cluster.Name))
+}
+
+// diffPair renders one app at both revisions when the change affects it.
+// An unaffected app gives an AppDiff with no Status, which the report
+// leaves out.
+func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, base, head Source, pr appPair, changed []string) AppDiff {
+	d := AppDiff{App: pr.key, Before: pr.before, After: pr.after}
+	if pr.before != nil && pr.after != nil && changed != nil && sameApp(pr.before, pr.after) &&
+		!Touches(Dependencies(head.Repo, pr.after), changed) && !Touches(Dependencies(base.Repo, pr.before), changed) {
+		return d
+	}
+	var before, after []*Object
+	if pr.after != nil {
+		plan, err := p.Plan(ctx, invHead, head.Repo, pr.after)
+		if err != nil {
+			d.Status, d.Error = AppError, err.Error()
+			return d
+		}
+		after = plan.Objects
+	}
+	if pr.before != nil {
+		plan, err := p.Plan(ctx, invBase, base.Repo, pr.before)
+		if err != nil {
+			d.Note = "the base revision does not render (" + err.Error() + "); every object is shown as added"
+		} else {
+			before = plan.Objects
+		}
+	}
+	changes, err := DiffObjects(before, after)
+	if err != nil {
+		d.Status, d.Error = AppError, fmt.Sprintf("app %s on cluster %s: %v", pr.key.App, pr.key.Cluster, err)
+		return d
+	}
+	d.Changes = changes
+	switch {
+	case pr.before == nil:
+		d.Status = AppAdded
+	case pr.after == nil:
+		d.Status = AppRemoved
+	default:
+		d.Status = SummarizeStatus(changes)
+	}
+	return d
+}
+
+// sameApp reports whether an app's definition is the same at both
+// revisions.
+func sameApp(a, b *App) bool {
+	ja, errA := json.Marshal(struct {
+		S ApplicationSpec
+		C Cluster
+		W int
+	}{a.Spec, a.Cluster, a.Wave})
+	jb, errB := json.Marshal(struct {
+		S ApplicationSpec
+		C Cluster
+		W int
+	}{b.Spec, b.Cluster, b.Wave})
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+// headErrors turns the head revision's discovery errors into error entries:
+// one per app where the error names one, the rest into r.Errors.
+func (r *Report) headErrors(inv *Inventory, opts DiffOptions) []AppDiff {
+	var out []AppDiff
+	for _, err := range inv.Errors {
+		var re *RenderError
+		if errors.As(err, &re) && re.App != "" {
+			a := &App{Name: re.App, Cluster: Cluster{Name: re.Cluster}}
+			if len(opts.Apps) == 0 || keep(a, opts) {
+				out = append(out, AppDiff{App: a.Key(), Status: AppError, Error: err.Error()})
+			}
+			continue
+		}
+		r.Errors = append(r.Errors, err.Error())
+	}
+	return out
+}
+
+func cmp0(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}

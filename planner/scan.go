@@ -1,0 +1,232 @@
+package planner
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+// ClusterSecretLabel marks an Argo CD cluster Secret.
+const ClusterSecretLabel = "argocd.argoproj.io/secret-type"
+
+// manifest is an Application or ApplicationSet found in the repository.
+type manifest struct {
+	File string
+	Line int
+	Obj  *unstructured.Unstructured
+}
+
+// scan is what one pass over the repository found.
+type scan struct {
+	// Manifests are the Applications and ApplicationSets, in path order.
+	Manifests []manifest
+	// Clusters are the clusters defined by Argo CD cluster Secrets.
+	Clusters []Cluster
+	// ArgoFiles are the files that mention argoproj.io Applications, parsed
+	// or not (Helm templates of an app of apps cannot be parsed as YAML).
+	ArgoFiles []string
+	// Errors are the files that could not be read or parsed.
+	Errors []error
+}
+
+// scanRepo walks the repository once for Applications, ApplicationSets and
+// cluster Secrets. Files that mention neither are not parsed.
+func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
+	s := &scan{}
+	err := fs.WalkDir(repo, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			s.Errors = append(s.Errors, fileErr(p, 0, err))
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if excluded(p, cfg.Exclude) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !isManifestFile(p) {
+			return nil
+		}
+		s.scanFile(repo, p, cfg)
+		return nil
+	})
+	return s, err
+}
+
+func isManifestFile(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// excluded reports whether p matches one of the exclude globs.
+func excluded(p string, globs []string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// scanFile parses one file when it mentions an Application, an
+// ApplicationSet or a cluster Secret.
+func (s *scan) scanFile(repo fs.FS, p string, cfg RepoConfig) {
+	data, err := fs.ReadFile(repo, p)
+	if err != nil {
+		s.Errors = append(s.Errors, fileErr(p, 0, err))
+		return
+	}
+	argo := bytes.Contains(data, []byte("argoproj.io")) && bytes.Contains(data, []byte("Application"))
+	secret := bytes.Contains(data, []byte(ClusterSecretLabel))
+	if !argo && !secret {
+		return
+	}
+	if argo {
+		s.ArgoFiles = append(s.ArgoFiles, p)
+	}
+	if bytes.Contains(data, []byte("{{")) && !bytes.Contains(data, []byte("kind: ApplicationSet")) && isTemplateFile(p) {
+		return // a Helm template; rendering its chart will reveal what it holds
+	}
+	docs, errs := parseDocuments(p, data)
+	for _, e := range errs {
+		s.Errors = append(s.Errors, e)
+	}
+	for _, d := range docs {
+		switch {
+		case isArgoKind(d.Object, "Application"), isArgoKind(d.Object, "ApplicationSet"):
+			if len(cfg.Apps) == 0 || underAny(p, cfg.Apps) {
+				s.Manifests = append(s.Manifests, manifest{File: p, Line: d.Line, Obj: d.Object})
+			}
+		case isClusterSecret(d.Object):
+			if len(cfg.Clusters) > 0 && !underAny(p, cfg.Clusters) {
+				continue
+			}
+			c, err := clusterFromSecret(d.Object, p)
+			if err != nil {
+				s.Errors = append(s.Errors, fileErr(p, d.Line, err))
+				continue
+			}
+			s.Clusters = append(s.Clusters, c)
+		}
+	}
+}
+
+// isTemplateFile reports whether p sits in a Helm chart's templates folder.
+func isTemplateFile(p string) bool {
+	return strings.Contains("/"+p, "/templates/")
+}
+
+func isArgoKind(u *unstructured.Unstructured, kind string) bool {
+	gvk := u.GroupVersionKind()
+	return gvk.Group == "argoproj.io" && gvk.Kind == kind
+}
+
+func isClusterSecret(u *unstructured.Unstructured) bool {
+	gvk := u.GroupVersionKind()
+	return gvk.Group == "" && gvk.Kind == "Secret" && u.GetLabels()[ClusterSecretLabel] == "cluster"
+}
+
+// underAny reports whether p is one of roots or lies under one of them.
+func underAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if pathUnder(p, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathUnder reports whether p is root itself or lies under it.
+func pathUnder(p, root string) bool {
+	root = strings.Trim(path.Clean(root), "/")
+	if root == "." || root == "" {
+		return true
+	}
+	return p == root || strings.HasPrefix(p, root+"/")
+}
+
+// clusterFromSecret reads an Argo CD cluster Secret: name and server from
+// stringData or data, labels and annotations from its metadata. The
+// credentials in config are left alone: the planner never needs them.
+func clusterFromSecret(u *unstructured.Unstructured, file string) (Cluster, error) {
+	field := func(key string) (string, error) {
+		if v, ok, _ := unstructured.NestedString(u.Object, "stringData", key); ok {
+			return v, nil
+		}
+		v, ok, _ := unstructured.NestedString(u.Object, "data", key)
+		if !ok {
+			return "", nil
+		}
+		b, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			return "", fmt.Errorf("cluster Secret %s: data.%s is not base64", u.GetName(), key)
+		}
+		return string(b), nil
+	}
+	name, err := field("name")
+	if err != nil {
+		return Cluster{}, err
+	}
+	server, err := field("server")
+	if err != nil {
+		return Cluster{}, err
+	}
+	if server == "" {
+		return Cluster{}, fmt.Errorf("cluster Secret %s has no server", u.GetName())
+	}
+	if name == "" {
+		name = server
+	}
+	return Cluster{Name: name, Server: server, Labels: u.GetLabels(), Annotations: u.GetAnnotations(), Source: file}, nil
+}
+
+// toApplication decodes an Application object strictly.
+func toApplication(u *unstructured.Unstructured) (Application, error) {
+	var a Application
+	b, err := json.Marshal(u.Object)
+	if err != nil {
+		return a, err
+	}
+	if err := yaml.UnmarshalStrict(b, &a); err != nil {
+		return a, fmt.Errorf("Application %s: %w", u.GetName(), err)
+	}
+	if a.Metadata.Name == "" {
+		return a, errors.New("Application has no metadata.name")
+	}
+	return a, nil
+}
+
+// toApplicationSet decodes an ApplicationSet object strictly.
+func toApplicationSet(u *unstructured.Unstructured) (*ApplicationSet, error) {
+	var s ApplicationSet
+	b, err := json.Marshal(u.Object)
+	if err != nil {
+		return nil, err
+	}
+	if err := yaml.UnmarshalStrict(b, &s); err != nil {
+		return nil, fmt.Errorf("ApplicationSet %s: %w", u.GetName(), err)
+	}
+	return &s, nil
+}
