@@ -184,4 +184,3 @@ func isGitDir(p string) bool {
 	_, err2 := os.Stat(filepath.Join(p, ".git"))
 	return err == nil || err2 == nil
 }
-
