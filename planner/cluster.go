@@ -18,6 +18,10 @@ type Cluster struct {
 	KubeVersion string `json:"kubeVersion,omitempty"`
 	// APIVersions are extra API versions for .Capabilities.APIVersions.
 	APIVersions []string `json:"apiVersions,omitempty"`
+	// Aliases are other server URLs that name this cluster, such as the
+	// server of an Argo CD cluster Secret whose connection gitwave's own
+	// configuration overrides.
+	Aliases []string `json:"aliases,omitempty"`
 	// Source says where the cluster was defined: "config" or the repository
 	// file of an Argo CD cluster Secret.
 	Source string `json:"source,omitempty"`
