@@ -80,3 +80,15 @@ func TestDescribeParams(t *testing.T) {
 		t.Errorf("describeParams of 14 keys = %q, want it to end with %q", got, "l=l …+2}")
 	}
 }
+
+// TestDescribeParamsHidesLastApplied checks that a cluster Secret's
+// last-applied-configuration annotation never reaches an error message.
+func TestDescribeParamsHidesLastApplied(t *testing.T) {
+	p := paramSet{"metadata": map[string]any{"annotations": map[string]any{
+		"kubectl.kubernetes.io/last-applied-configuration": `{"stringData":{"config":"{\"bearerToken\":\"s3cr3t\"}"}}`,
+	}}}
+	got := describeParams(p)
+	if strings.Contains(got, "stringData") || !strings.Contains(got, "(hidden)") {
+		t.Errorf("describeParams = %q, want the annotation hidden", got)
+	}
+}

@@ -128,7 +128,9 @@ func waves(ws []int) string {
 	return strings.Join(parts, ", ")
 }
 
-func code(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
+func code(s string) string {
+	return "`" + strings.NewReplacer("`", "'", "|", "\\|").Replace(s) + "`"
+}
 
 func dashIfEmpty(s string) string {
 	if s == "" {
