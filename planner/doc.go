@@ -1,0 +1,27 @@
+// Package planner turns a GitOps repository at one revision into what
+// gitwave deploys: apps, their objects in sync order, and change sets.
+//
+// The model, in the order data flows:
+//
+//   - A Source is the repository at a revision, read through io/fs, with the
+//     repository's .gitwave.yaml (RepoConfig) and the configured clusters.
+//   - Discover finds Applications, ApplicationSets and Argo CD cluster
+//     Secrets, expands every ApplicationSet generator (list, clusters, git,
+//     matrix, merge) through goTemplate or the legacy template form, binds
+//     each Application to its destination Cluster and descends into apps of
+//     apps. The result is an Inventory: one App per (Application, cluster).
+//   - Plan renders one App (directory, Kustomize or Helm, all in-process),
+//     fills destination namespaces, reads sync waves and hooks into Objects
+//     and sorts them with CompareObjects: phase, wave, kind, name. Steps
+//     groups them into the phase-and-wave steps a sync runs one by one.
+//   - DiffObjects compares two object sets, Secret values masked, into a
+//     change set of Changes; DiffRevisions does so for every app that a
+//     change between two revisions touches (Dependencies, Touches), giving a
+//     Report that the CLI, the PR comment and the sync log all render.
+//
+// The planner is pure: it reads nothing but the fs.FS it is given, makes no
+// network call and knows no cluster. The one thing it may ask of a cluster,
+// whether a kind is namespaced, is the Scope interface. Every problem is
+// reported with the file, line, app and cluster it concerns (RenderError,
+// ExpandError), and a problem in one app never stops the others.
+package planner
