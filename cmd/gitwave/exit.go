@@ -32,7 +32,7 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 // exitCode returns the exit status for the error a command returned: 0 for
-// nil, the code of an *exitError anywhere in the chain, and 1 for any other
+// nil, the code of an *exitError anywhere in the chain, and 2 for any other
 // error.
 func exitCode(err error) int {
 	if err == nil {
@@ -42,7 +42,7 @@ func exitCode(err error) int {
 	if errors.As(err, &e) {
 		return e.code
 	}
-	return 1
+	return 2
 }
 
 // usageError marks an error in the command line itself: exit status 2.

@@ -36,7 +36,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd())
-	addPolicyCmd(root)
+	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd())
 	return root
 }

@@ -1,0 +1,90 @@
+// Package policies decides who may change which repo paths and run which
+// command on which application and cluster.
+//
+// # The policy file
+//
+// The format is Argo CD's policy.csv, extended with repo paths:
+//
+//	p, role:platform-team, applications, *, infrastructure/*, allow
+//	p, role:dev-team-order, paths, modify, apps/order-service/**, allow
+//	p, role:dev-team-order, clusters, sync, production-*, deny
+//	g, acme/order-team, role:dev-team-order
+//	g, alice, role:dev-team-order
+//
+// A p line grants (allow) or forbids (deny) an action on objects of a
+// resource to a subject; a g line makes its subject inherit everything a role
+// holds, transitively. Subjects are Git-host logins, teams ("org/team" on
+// GitHub, group paths on GitLab) and roles, all in one namespace as in Argo
+// CD. Options.DefaultRole (Argo CD's policy.default) is held by everyone.
+//
+// Resources and their objects:
+//
+//   - applications: "project/app", actions get, diff, sync, rollback, override;
+//   - clusters: a cluster name, the same actions;
+//   - paths: a repo path, action modify;
+//   - "*": every resource the action applies to.
+//
+// Action "*" is every action of the resource.
+//
+// # Matching
+//
+// Objects are globs, matched by hand and never compiled into regular
+// expressions. For applications and clusters, as in Argo CD, "*" matches any
+// run of characters, "/" included, and "?" one character. For paths "*" and
+// "?" stay within one folder, and "**" as a whole folder matches any number of
+// folders, none included: "apps/**" matches "apps/a/b.yaml", "**/values.yaml"
+// matches "values.yaml" at any depth. An object of "*" alone matches every
+// object, as in Argo CD's "p, role:admin, *, *, *, allow". Paths are compared
+// case-sensitively, as Git does. A requested path that is absolute or holds
+// an empty, "." or ".." folder is denied, so "apps/a/../b/x" cannot pass as
+// part of "apps/a/**".
+//
+// Logins, groups and roles are compared without regard to ASCII case, because
+// GitHub and GitLab treat "Alice" and "alice" as the same account. A name
+// holding any non-ASCII, space or control character is never folded and
+// never matches anything: GitHub logins and team slugs are ASCII, so such a
+// name is either a mistake or a homoglyph ("аlice" with a Cyrillic "а") and
+// must not borrow another account's grants. The default role still applies
+// to such a subject; it widens nothing. Logins, teams and roles share one
+// namespace, as in Argo CD: write GitHub teams as "org/team" (a login cannot
+// hold "/") and roles as "role:name" (no login or team can hold ":"), or a
+// user who registers the login "order-team" gets what "g, order-team, ..."
+// grants.
+//
+// # Decisions
+//
+// A request is allowed when a grant matches and no deny does. Unlike Argo
+// CD, which checks the login and each group on its own, a deny reached through
+// any of the subject's login, groups or default role wins over every grant:
+// joining one more team never escapes a deny. Authorize needs both the
+// applications grant on "project/app" and the clusters grant on the cluster,
+// for every action. CheckChange needs "paths, modify" on every changed file,
+// the policy file itself included; the caller reads the policy from the
+// default branch, never from the pull request, so a PR cannot grant itself
+// rights. Each Decision carries a sentence fit for a PR comment, the line
+// that decided, and, when no grant matched, the roles that would grant it.
+//
+// # Malformed files fail closed
+//
+// Parse reports every malformed line: wrong field count, unknown line type,
+// resource, action or effect, an action on a resource that has no such action,
+// a role used but never defined, a subject or object that can never match
+// (empty, non-ASCII subject, "***", an empty folder, a path starting with "/"
+// or holding "..", "**" inside a name, [...] or {...} classes). A file with any
+// of them yields a Broken policy that denies every request with "policy file
+// F is malformed at line N: ...; no grants apply until it is fixed". Argo CD
+// lines gitwave has no use for (projects, repositories, action/...) load with
+// a warning, so an existing argocd-rbac-cm policy loads unchanged.
+//
+// # Engine
+//
+// The rules are specified as a casbin model (casbin.go), Argo CD's engine.
+// Answering through casbin costs a scan of every line per request, far above
+// the 10 µs budget for a 2,000-line file, so Load also builds an index: for
+// every name, the rules of its whole role closure, per resource and effect.
+// A request merges the sets of the login, groups and default role, scans
+// their denies, then stops at the first matching grant. The merged set of a
+// subject with many groups is kept in a small per-Policy cache. The tests
+// check that the index and casbin agree on generated policies; bench_test.go
+// measures both.
+package policies
