@@ -91,14 +91,22 @@ func summaryTable(rep *planner.Report, opts DiffOptions) string {
 		b.WriteString("---|")
 	}
 	b.WriteString("\n")
+	var same []string
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
+		if d.Status == planner.AppUnchanged {
+			same = append(same, code(d.App.String()))
+			continue
+		}
 		a, c, r := d.Counts()
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %s |", code(d.App.App), code(d.App.Cluster), statusText(d), a, c, r, waves(d.Waves()))
 		if opts.Verdicts != nil {
 			fmt.Fprintf(&b, " %s |", escapeInline(dashIfEmpty(opts.Verdicts[d.App])))
 		}
 		b.WriteString("\n")
+	}
+	if len(same) > 0 {
+		fmt.Fprintf(&b, "\nRendered and unchanged (%d): %s\n", len(same), strings.Join(same, ", "))
 	}
 	return b.String()
 }

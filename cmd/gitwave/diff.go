@@ -161,11 +161,13 @@ func writeText(w io.Writer, rep *planner.Report) {
 	for _, e := range rep.Errors {
 		fmt.Fprintln(w, "error:", e)
 	}
-	if len(rep.Apps) == 0 {
-		fmt.Fprintln(w, "no app is affected")
-	}
+	unchanged := 0
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
+		if d.Status == planner.AppUnchanged {
+			unchanged++
+			continue
+		}
 		a, c, r := d.Counts()
 		fmt.Fprintf(w, "\n=== %s on %s: %s (+%d ~%d -%d)\n", d.App.App, d.App.Cluster, d.Status, a, c, r)
 		if d.Error != "" {
@@ -180,5 +182,11 @@ func writeText(w io.Writer, rep *planner.Report) {
 			}
 			fmt.Fprintf(w, "--- %s %s (%s, wave %d)\n%s", ch.Action, ch.Key, ch.Phase, ch.Wave, ch.Diff)
 		}
+	}
+	switch {
+	case unchanged == len(rep.Apps):
+		fmt.Fprintln(w, "no app is affected")
+	case unchanged > 0:
+		fmt.Fprintf(w, "\n%d other app(s) rendered unchanged\n", unchanged)
 	}
 }
