@@ -79,6 +79,9 @@ func parseArgs(verb Verb, args []string) (*Command, error) {
 			continue
 		}
 		name, value, inline := strings.Cut(a, "=")
+		if !knownFlag(verb, name) {
+			return nil, fmt.Errorf("unknown flag %s for /%s", name, verb)
+		}
 		if !inline {
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("flag %s needs a value", name)
@@ -93,20 +96,29 @@ func parseArgs(verb Verb, args []string) (*Command, error) {
 	return c, c.check()
 }
 
+// knownFlag reports whether a verb takes a flag.
+func knownFlag(verb Verb, name string) bool {
+	switch name {
+	case "--cluster":
+		return verb == VerbSync || verb == VerbRollback || verb == VerbHistory
+	case "--to", "--steps":
+		return verb == VerbRollback
+	}
+	return false
+}
+
 func (c *Command) setFlag(name, value string) error {
-	switch {
-	case name == "--cluster" && (c.Verb == VerbSync || c.Verb == VerbRollback || c.Verb == VerbHistory):
+	switch name {
+	case "--cluster":
 		c.Cluster = value
-	case name == "--to" && c.Verb == VerbRollback:
+	case "--to":
 		c.To = value
-	case name == "--steps" && c.Verb == VerbRollback:
+	case "--steps":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 1 {
 			return fmt.Errorf("--steps wants a positive number, not %q", value)
 		}
 		c.Steps = n
-	default:
-		return fmt.Errorf("unknown flag %s for /%s", name, c.Verb)
 	}
 	return nil
 }
