@@ -1,0 +1,183 @@
+package applier
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/gitwave/gitwave/planner"
+)
+
+// liveDiff is one desired object next to the live object, both normalized.
+type liveDiff struct {
+	desired       *planner.Object
+	key           planner.ResourceKey // with the namespace used
+	entry         InventoryEntry
+	before, after *unstructured.Unstructured
+}
+
+// changed reports whether applying would change the live object.
+func (d liveDiff) changed() bool {
+	return d.before == nil || !equalObjects(d.before, d.after)
+}
+
+func equalObjects(a, b *unstructured.Unstructured) bool {
+	return mustJSON(a.Object) == mustJSON(b.Object)
+}
+
+// Diff compares the app's desired objects with the live cluster. Each
+// desired object goes through a server-side dry-run apply, so defaulting,
+// admission and field ownership are what the API server says; the result
+// and the live object are normalized (no managed fields, status or
+// server-set metadata) and the app's ignoreDifferences removed from both.
+// Objects in the app's inventory that are no longer desired are listed as
+// removed. Secret values are masked. Hooks and Skip objects are not diffed:
+// they have no lasting live state.
+func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner.Object) (*planner.AppDiff, error) {
+	diffs, err := m.liveDiffs(ctx, app, objects)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s on %s: %w", app.Name, m.opts.Cluster, err)
+	}
+	var before, after []*planner.Object
+	desired := map[planner.ResourceKey]bool{}
+	for _, d := range diffs {
+		desired[d.key] = true
+		after = append(after, withManifest(d.desired, d.key, d.after))
+		if d.before != nil {
+			before = append(before, withManifest(d.desired, d.key, d.before))
+		}
+	}
+	removed, err := m.removedObjects(ctx, app, desired)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s on %s: %w", app.Name, m.opts.Cluster, err)
+	}
+	changes, err := planner.DiffObjects(append(before, removed...), after)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s on %s: %w", app.Name, m.opts.Cluster, err)
+	}
+	return &planner.AppDiff{App: app.Key(), Status: planner.SummarizeStatus(changes), Changes: changes, After: app}, nil
+}
+
+// withManifest returns a copy of o keyed by key and holding u.
+func withManifest(o *planner.Object, key planner.ResourceKey, u *unstructured.Unstructured) *planner.Object {
+	c := *o
+	c.Key, c.Manifest = key, u
+	return &c
+}
+
+// liveDiffs dry-runs every non-hook object in parallel (bounded) and pairs
+// the result with the live object; results are in the order of objects.
+func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*planner.Object) ([]liveDiff, error) {
+	var list []*planner.Object
+	for _, o := range objects {
+		if !o.Hook && o.Phase != planner.PhaseSkip {
+			list = append(list, o)
+		}
+	}
+	out := make([]liveDiff, len(list))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(m.opts.Concurrency)
+	for i, o := range list {
+		g.Go(func() error {
+			d, err := m.diffObject(gctx, app, o)
+			out[i] = d
+			return err
+		})
+	}
+	return out, g.Wait()
+}
+
+// diffObject dry-runs one object. An object whose kind or namespace does
+// not exist yet (a CRD or namespace the sync would create first) is
+// compared as it was rendered.
+func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.Object) (liveDiff, error) {
+	d := liveDiff{desired: o, key: o.Key}
+	u, rm, err := m.prepare(ctx, app, o)
+	if meta.IsNoMatchError(err) {
+		d.after = normalize(o.Manifest)
+		return d, nil
+	}
+	if err != nil {
+		return d, err
+	}
+	d.key, d.entry = planner.KeyOf(u), entryOf(u)
+	live, err := m.getLive(ctx, rm, d.key)
+	if err != nil {
+		return d, fmt.Errorf("%s: read live object: %w", d.key, err)
+	}
+	validation := "Strict"
+	if hasOption(app, o, optValidateFalse) {
+		validation = "Ignore"
+	}
+	result, err := m.serverSideApply(ctx, m.resource(rm, d.key.Namespace), u, validation, applyOptions{DryRun: true})
+	switch {
+	case apierrors.IsNotFound(err) && live == nil:
+		result = u // the namespace does not exist yet
+	case err != nil:
+		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), err)
+	}
+	d.before, d.after = normalize(live), normalize(result)
+	applyIgnoreRules(app.Spec.IgnoreDifferences, d.key, live, d.before, d.after)
+	return d, nil
+}
+
+// unchangedKeys returns, by the objects' own keys, the inventory entries of
+// the objects a live diff finds unchanged.
+func (m *Manager) unchangedKeys(ctx context.Context, app *planner.App, objects []*planner.Object) (map[planner.ResourceKey]InventoryEntry, error) {
+	diffs, err := m.liveDiffs(ctx, app, objects)
+	if err != nil {
+		return nil, err
+	}
+	out := map[planner.ResourceKey]InventoryEntry{}
+	for _, d := range diffs {
+		if !d.changed() && d.entry.Name != "" {
+			out[d.desired.Key] = d.entry
+		}
+	}
+	return out, nil
+}
+
+// removedObjects returns the live objects of the app's inventory that are
+// not desired and still carry the app's tracking id, normalized.
+func (m *Manager) removedObjects(ctx context.Context, app *planner.App, desired map[planner.ResourceKey]bool) ([]*planner.Object, error) {
+	if m.opts.Store == nil {
+		return nil, nil
+	}
+	_, inv, err := m.opts.Store.Inventory(ctx, app.Name, m.opts.Cluster)
+	if err != nil {
+		return nil, fmt.Errorf("read inventory: %w", err)
+	}
+	var out []*planner.Object
+	for _, e := range inv {
+		key := planner.ResourceKey{Group: e.Group, Kind: e.Kind, Namespace: e.Namespace, Name: e.Name}
+		if desired[key] {
+			continue
+		}
+		rm, err := m.mapping(ctx, schema.GroupVersionKind{Group: e.Group, Version: e.Version, Kind: e.Kind})
+		if meta.IsNoMatchError(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		live, err := m.getLive(ctx, rm, key)
+		if err != nil {
+			return nil, fmt.Errorf("%s: read live object: %w", key, err)
+		}
+		if live == nil || !ownedBy(live, app.Name) {
+			continue
+		}
+		o, err := planner.NewObject(normalize(live), "", 0)
+		if err != nil {
+			o = &planner.Object{Key: key, Version: live.GetAPIVersion(), Phase: planner.PhaseSync, Manifest: normalize(live)}
+		}
+		o.Key = key
+		out = append(out, o)
+	}
+	return out, nil
+}

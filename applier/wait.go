@@ -1,0 +1,168 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gitwave/gitwave/planner"
+)
+
+// Polling intervals of a health wait: it starts fast, since most objects
+// are ready within a second, and backs off.
+const (
+	firstPoll = 200 * time.Millisecond
+	maxPoll   = 2 * time.Second
+)
+
+// waitTarget is one object a step waits for; health is updated in place.
+type waitTarget struct {
+	key    planner.ResourceKey
+	rm     *meta.RESTMapping
+	health Health
+}
+
+// WaitError says which objects were not healthy when a wait ended.
+type WaitError struct {
+	// Objects maps each unhealthy object to its last health.
+	Objects map[planner.ResourceKey]Health
+	// Timeout is the deadline that passed, zero when an object degraded.
+	Timeout time.Duration
+}
+
+// Error lists the objects and their health messages.
+func (e *WaitError) Error() string {
+	parts := make([]string, 0, len(e.Objects))
+	for k, h := range e.Objects {
+		parts = append(parts, fmt.Sprintf("%s is %s: %s", k, h.Status, h.Message))
+	}
+	slices.Sort(parts)
+	msg := strings.Join(parts, "; ")
+	if e.Timeout > 0 {
+		return fmt.Sprintf("not healthy within %s: %s", e.Timeout, msg)
+	}
+	return msg
+}
+
+// appTimeout returns the health deadline of app's waits: the annotation
+// gitwave.dev/sync-timeout, else Options.WaitTimeout.
+func (m *Manager) appTimeout(app *planner.App) (time.Duration, error) {
+	v, ok := app.Annotations[AnnotationSyncTimeout]
+	if !ok {
+		return m.opts.WaitTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, Terminal(fmt.Errorf("app %s: annotation %s=%q is not a positive duration", app.Name, AnnotationSyncTimeout, v))
+	}
+	return d, nil
+}
+
+// waitHealthy polls the targets that are not Healthy until all are, one is
+// Degraded, or timeout passes. A Progressing, Suspended or Missing object
+// at the deadline fails the wait with its own message. An error reaching
+// the cluster ends the wait at once.
+func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	delay := firstPoll
+	for {
+		pending := make([]*waitTarget, 0, len(targets))
+		for _, t := range targets {
+			if t.health.Status != Healthy {
+				pending = append(pending, t)
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		if err := failedTargets(pending, 0); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return failedTargets(pending, timeout)
+			}
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, maxPoll)
+		if err := m.pollHealth(ctx, pending); err != nil {
+			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return failedTargets(pending, timeout)
+			}
+			return err
+		}
+	}
+}
+
+// failedTargets returns a WaitError for the Degraded targets or, with a
+// non-zero timeout, for every target given.
+func failedTargets(ts []*waitTarget, timeout time.Duration) error {
+	bad := map[planner.ResourceKey]Health{}
+	for _, t := range ts {
+		if timeout > 0 || t.health.Status == Degraded {
+			bad[t.key] = t.health
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &WaitError{Objects: bad, Timeout: timeout}
+}
+
+// pollHealth reads each target once, in parallel, and assesses it.
+func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(m.opts.Concurrency)
+	for _, t := range ts {
+		g.Go(func() error {
+			live, err := m.getLive(gctx, t.rm, t.key)
+			if err != nil {
+				return fmt.Errorf("%s: read health: %w", t.key, err)
+			}
+			t.health = Assess(live)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// getLive reads an object; a missing object is nil without error.
+func (m *Manager) getLive(ctx context.Context, rm *meta.RESTMapping, key planner.ResourceKey) (*unstructured.Unstructured, error) {
+	live, err := m.resource(rm, key.Namespace).Get(ctx, key.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	return live, err
+}
+
+// waitGone waits until an object no longer exists, polling with backoff.
+func (m *Manager) waitGone(ctx context.Context, rm *meta.RESTMapping, key planner.ResourceKey, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for delay := firstPoll; ; delay = min(delay*2, maxPoll) {
+		live, err := m.getLive(ctx, rm, key)
+		if err == nil && live == nil {
+			return nil
+		}
+		if err != nil && ctx.Err() == nil {
+			return fmt.Errorf("%s: wait for deletion: %w", key, err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: still present %s after deletion: %w", key, timeout, ctx.Err())
+		case <-time.After(delay):
+		}
+	}
+}
