@@ -16,6 +16,11 @@ type App struct {
 	// Wave is the Application's own sync-wave annotation, which orders the
 	// children of an app of apps.
 	Wave int
+	// Order is the sync-wave path from the root app down to this one: the
+	// waves of each ancestor Application and ApplicationSet, then Wave.
+	// Apps deploy in ascending Order (compared element by element), so a
+	// child of a wave -1 parent deploys before every child of a wave 0 one.
+	Order []int
 	// Parent names what produced the app: "ApplicationSet/NAME",
 	// "Application/NAME" for a child of an app of apps, or "" for a root.
 	Parent string

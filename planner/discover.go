@@ -79,7 +79,7 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 	roots := rootManifests(sc, src)
 	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
 	for _, m := range roots {
-		d.expandManifest(ctx, m, "", nil)
+		d.expandManifest(ctx, m, "", nil, nil)
 	}
 	inv.Files = uniqueSorted(inv.Files)
 	return inv, ctx.Err()
@@ -185,7 +185,7 @@ type discovery struct {
 // expandManifest turns one Application or ApplicationSet into apps and
 // descends into the children of each. ancestors are the app names above,
 // for cycle detection.
-func (d *discovery) expandManifest(ctx context.Context, m manifest, parent string, ancestors []string) {
+func (d *discovery) expandManifest(ctx context.Context, m manifest, parent string, ancestors []string, order []int) {
 	var apps []Application
 	var gen string
 	if isArgoKind(m.Obj, "ApplicationSet") {
@@ -201,6 +201,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			return
 		}
 		gen = "ApplicationSet/" + set.Metadata.Name
+		order = append(slices.Clone(order), manifestWave(m))
 	} else {
 		a, err := toApplication(m.Obj)
 		if err != nil {
@@ -214,13 +215,13 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 		if gen != "" {
 			by = gen
 		}
-		d.addApp(ctx, &apps[i], m, by, ancestors)
+		d.addApp(ctx, &apps[i], m, by, ancestors, order)
 	}
 }
 
 // addApp binds an Application to its cluster, records it, and, when its
 // source holds Applications, renders it to find its children.
-func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, parent string, ancestors []string) {
+func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, parent string, ancestors []string, order []int) {
 	name := a.Metadata.Name
 	if slices.Contains(ancestors, name) {
 		chain := strings.Join(append(slices.Clone(ancestors), name), " -> ")
@@ -241,6 +242,7 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 			Err: fmt.Errorf("app is defined twice: here and in %s:%d", prev.File, prev.Line)})
 		return
 	}
+	app.Order = append(slices.Clone(order), app.Wave)
 	d.seen[app.Key()] = app
 	d.inv.Apps = append(d.inv.Apps, app)
 	if !d.mayHoldApps(app) {
@@ -261,7 +263,7 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	}
 	slices.SortStableFunc(children, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
 	for _, c := range children {
-		d.expandManifest(ctx, c, "Application/"+name, append(slices.Clone(ancestors), name))
+		d.expandManifest(ctx, c, "Application/"+name, append(slices.Clone(ancestors), name), app.Order)
 	}
 }
 

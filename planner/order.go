@@ -79,3 +79,15 @@ func Steps(objs []*Object) []Step {
 	}
 	return steps
 }
+
+// CompareAppOrder orders apps for deployment by their sync-wave paths
+// (App.Order), element by element; a shorter path that is a prefix of a
+// longer one sorts first, as a parent deploys before its children.
+func CompareAppOrder(a, b *App) int {
+	for i := 0; i < len(a.Order) && i < len(b.Order); i++ {
+		if c := cmp.Compare(a.Order[i], b.Order[i]); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a.Order), len(b.Order))
+}

@@ -103,3 +103,14 @@ func (inv *Inventory) renderedOf(app *App) ([]Rendered, bool) {
 	r, ok := inv.rendered[app.Key()]
 	return r, ok
 }
+
+// HoldsApps reports whether an app renders Applications or ApplicationSets:
+// an app of apps, whose children gitwave deploys as apps of their own.
+func (inv *Inventory) HoldsApps(app *App) bool {
+	for _, r := range inv.rendered[app.Key()] {
+		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
+			return true
+		}
+	}
+	return false
+}

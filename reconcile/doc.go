@@ -1,0 +1,10 @@
+// Package reconcile joins the planner, the applier and the store into the
+// three things gitwave does to a fleet: diff apps against the live clusters,
+// sync them in app-of-apps wave order, and find and heal drift. The CLI and
+// the bot call the same Reconciler, so a PR comment, `gitwave sync` and the
+// self-heal schedule behave alike.
+//
+// A cluster that cannot be reached fails only its own apps: a live diff
+// falls back to the render diff with a note saying so, and a sync reports
+// that cluster's apps as failed while the other clusters go on.
+package reconcile

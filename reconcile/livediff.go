@@ -1,0 +1,88 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gitwave/gitwave/planner"
+)
+
+// LiveDiff replaces the render diff of every app in rep that exists at the
+// head revision with a diff against its live cluster, made by server-side
+// dry-run apply. An app whose cluster is not configured or cannot be
+// reached keeps its render diff, with a note saying why. Removed apps and
+// apps that failed to render are left as they are.
+func (r *Reconciler) LiveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory) {
+	r.liveDiff(ctx, rep, head, inv)
+}
+
+// liveDiff does LiveDiff and returns, per app, why its diff is not live
+// ("" when it is).
+func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory) []string {
+	live := make([]string, len(rep.Apps))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
+	for i := range rep.Apps {
+		d := &rep.Apps[i]
+		if d.After == nil || d.Status == planner.AppError {
+			continue
+		}
+		g.Go(func() error {
+			live[i] = r.liveDiffOne(gctx, d, head, inv)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return live
+}
+
+func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head planner.Source, inv *planner.Inventory) string {
+	m := r.manager(d.App.Cluster)
+	if m == nil {
+		return r.fallBack(d, fmt.Sprintf("cluster %s is not configured in gitwave", d.App.Cluster))
+	}
+	plan, err := r.Planner.Plan(ctx, inv, head.Repo, d.After)
+	if err != nil {
+		d.Status, d.Error = planner.AppError, err.Error()
+		return err.Error()
+	}
+	live, err := m.Diff(ctx, d.After, plan.Objects)
+	if err != nil {
+		return r.fallBack(d, fmt.Sprintf("cluster %s cannot be reached: %v", d.App.Cluster, err))
+	}
+	d.Changes = live.Changes
+	if d.Status != planner.AppAdded {
+		d.Status = planner.SummarizeStatus(live.Changes)
+	}
+	return ""
+}
+
+// fallBack keeps an app's render diff and says why.
+func (r *Reconciler) fallBack(d *planner.AppDiff, reason string) string {
+	d.Note = reason + "; the diff shown is against the base branch"
+	return reason
+}
+
+// LiveReport diffs every app of an inventory against its live cluster: what
+// a sync of that revision would change now.
+func (r *Reconciler) LiveReport(ctx context.Context, head planner.Source, inv *planner.Inventory, apps []*planner.App) *planner.Report {
+	rep := &planner.Report{Base: "live", Head: head.Revision}
+	for _, a := range apps {
+		rep.Apps = append(rep.Apps, planner.AppDiff{App: a.Key(), Status: planner.AppChanged, After: a})
+	}
+	for _, e := range inv.Errors {
+		rep.Errors = append(rep.Errors, e.Error())
+	}
+	reasons := r.liveDiff(ctx, rep, head, inv)
+	for i := range rep.Apps {
+		if reasons[i] != "" {
+			// With no base to fall back on, a cluster that cannot be
+			// diffed is an error for its apps.
+			rep.Apps[i].Status, rep.Apps[i].Error, rep.Apps[i].Note = planner.AppError, reasons[i], ""
+		}
+	}
+	return rep
+}

@@ -1,0 +1,107 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gitwave/gitwave/applier"
+	"github.com/gitwave/gitwave/planner"
+)
+
+// SyncOptions says how apps are synced. The zero value syncs for real,
+// prunes where the app's automated policy says so, and reports nothing.
+type SyncOptions struct {
+	// Prune prunes every app; otherwise an app prunes when its automated
+	// sync policy has prune.
+	Prune bool
+	// DryRun applies nothing.
+	DryRun bool
+	// Trigger and Initiator are recorded with each sync.
+	Trigger, Initiator string
+	// Progress receives every sync event.
+	Progress func(applier.Event)
+}
+
+// AppResult is the outcome of syncing one app on one cluster.
+type AppResult struct {
+	App *planner.App
+	// Result is nil when the sync never started.
+	Result *applier.Result
+	// Err says why the sync failed or did not start; nil on success.
+	Err error
+	// Skipped is true for apps not synced because an app of an earlier
+	// wave failed.
+	Skipped bool
+}
+
+// Sync syncs apps from one revision in app-of-apps wave order: apps with
+// the same wave path (planner.App.Order) sync together, every cluster in
+// parallel, and the next group starts only when the previous one succeeded
+// everywhere. Apps after a failed group are reported as skipped.
+func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.Inventory, apps []*planner.App, opts SyncOptions) []AppResult {
+	sorted := slices.Clone(apps)
+	slices.SortStableFunc(sorted, planner.CompareAppOrder)
+	var out []AppResult
+	failed := false
+	for start := 0; start < len(sorted); {
+		end := start + 1
+		for end < len(sorted) && planner.CompareAppOrder(sorted[start], sorted[end]) == 0 {
+			end++
+		}
+		group := sorted[start:end]
+		start = end
+		if failed {
+			for _, a := range group {
+				out = append(out, AppResult{App: a, Skipped: true, Err: fmt.Errorf("not synced: an app of an earlier wave failed")})
+			}
+			continue
+		}
+		results := r.syncGroup(ctx, src, inv, group, opts)
+		for _, res := range results {
+			if res.Err != nil {
+				failed = true
+			}
+		}
+		out = append(out, results...)
+	}
+	return out
+}
+
+// syncGroup plans and syncs apps of one wave in parallel.
+func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *planner.Inventory, group []*planner.App, opts SyncOptions) []AppResult {
+	results := make([]AppResult, len(group))
+	var reqs []applier.SyncRequest
+	var idx []int
+	for i, a := range group {
+		results[i].App = a
+		plan, err := r.Planner.Plan(ctx, inv, src.Repo, a)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		if len(plan.Objects) == 0 && inv.HoldsApps(a) {
+			continue // an app of apps deploys its children, which are apps themselves
+		}
+		prune := opts.Prune
+		if au := a.Automated(); au != nil && au.Prune {
+			prune = true
+		}
+		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision,
+			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun})
+		idx = append(idx, i)
+	}
+	if len(reqs) == 0 {
+		return results
+	}
+	if r.Fleet == nil {
+		for _, i := range idx {
+			results[i].Err = fmt.Errorf("sync %s: no cluster is configured", group[i].Name)
+		}
+		return results
+	}
+	for j, fr := range r.Fleet.SyncAll(ctx, reqs, opts.Progress) {
+		results[idx[j]].Result, results[idx[j]].Err = fr.Result, fr.Err
+	}
+	return results
+}
