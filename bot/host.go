@@ -24,6 +24,9 @@ type Host interface {
 	// Groups returns the teams (GitHub "org/team") or groups (GitLab group
 	// paths) a user belongs to in the repository's owner.
 	Groups(ctx context.Context, repo, login string) ([]string, error)
+	// PullRequest reads a pull request: a comment event carries no head
+	// sha, and a GitLab merge event may not name the author.
+	PullRequest(ctx context.Context, repo string, number int) (PR, error)
 	// OpenPR opens a pull (merge) request from head to base.
 	OpenPR(ctx context.Context, repo string, pr NewPR) (PR, error)
 	// CloneToken returns a short-lived token for cloning the repository
@@ -86,7 +89,8 @@ type Event struct {
 	// DefaultBranch is the repository's default branch.
 	DefaultBranch string `json:"defaultBranch,omitempty"`
 	PR            *PR    `json:"pr,omitempty"`
-	// Ref and After are the pushed branch and its new head, for pushes.
+	// Ref and After are the pushed branch, as a bare name ("main", never
+	// "refs/heads/main"), and its new head, for pushes.
 	Ref   string `json:"ref,omitempty"`
 	After string `json:"after,omitempty"`
 	// Before is the branch's head before the push.

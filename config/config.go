@@ -12,8 +12,6 @@ import (
 	"regexp"
 	"strings"
 
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 )
 
@@ -217,44 +215,4 @@ func (c *Config) ReadSecret(p string) (string, error) {
 		return "", fmt.Errorf("read secret file %s: %w", p, err)
 	}
 	return strings.TrimRight(string(b), "\r\n"), nil
-}
-
-// RESTConfig builds the client configuration of a cluster from its
-// kubeconfig and context, or from server, token and CA.
-func (c *Config) RESTConfig(cl Cluster) (*rest.Config, error) {
-	if cl.Kubeconfig != "" {
-		rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: c.Path(cl.Kubeconfig)}
-		over := &clientcmd.ConfigOverrides{CurrentContext: cl.Context}
-		rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, over).ClientConfig()
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s: kubeconfig %s: %w", cl.Name, cl.Kubeconfig, err)
-		}
-		return rc, nil
-	}
-	rc := &rest.Config{Host: cl.Server, BearerToken: cl.Token}
-	if cl.TokenFile != "" {
-		tok, err := c.ReadSecret(cl.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s: %w", cl.Name, err)
-		}
-		rc.BearerToken = tok
-	}
-	rc.TLSClientConfig = rest.TLSClientConfig{Insecure: cl.Insecure, CAData: []byte(cl.CAData)}
-	if cl.CAFile != "" {
-		rc.TLSClientConfig.CAFile = c.Path(cl.CAFile)
-	}
-	return rc, nil
-}
-
-// Server returns the API server URL of a cluster, reading its kubeconfig
-// when the file gives no server.
-func (c *Config) Server(cl Cluster) (string, error) {
-	if cl.Server != "" {
-		return cl.Server, nil
-	}
-	rc, err := c.RESTConfig(cl)
-	if err != nil {
-		return "", err
-	}
-	return rc.Host, nil
 }

@@ -23,6 +23,7 @@ type repoFlags struct {
 	appsDirs   []string
 	cluDirs    []string
 	cacheDir   string
+	kubeconfig string
 	changed    []string
 	base       string
 }
@@ -38,6 +39,7 @@ func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
 	fl.StringSliceVar(&f.appsDirs, "apps", nil, "files or folders holding the root Applications (default: .gitwave.yaml apps, else search)")
 	fl.StringSliceVar(&f.cluDirs, "clusters", nil, "files or folders holding Argo CD cluster Secrets (default: .gitwave.yaml clusters, else search)")
 	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
+	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "a kubeconfig whose contexts are clusters, named after the context")
 }
 
 // bindChanged adds --changed and --base to a command that can narrow to
@@ -132,24 +134,8 @@ func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.
 		rc.RepoURL = f.repoURL
 	}
 	src.Config, src.RepoURL = rc, rc.RepoURL
-	src.Clusters, err = o.clusters()
+	_, src.Clusters, err = clusterConfigs(o.cfg, f.kubeconfig)
 	return src, err
-}
-
-// clusters turns the configured clusters into planner clusters.
-func (o *opened) clusters() ([]planner.Cluster, error) {
-	if o.cfg == nil {
-		return nil, nil
-	}
-	out := make([]planner.Cluster, 0, len(o.cfg.Clusters))
-	for _, c := range o.cfg.Clusters {
-		server, err := o.cfg.Server(c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, planner.Cluster{Name: c.Name, Server: server, Labels: c.Labels, KubeVersion: c.KubeVersion, Source: "config"})
-	}
-	return out, nil
 }
 
 // changedFiles returns the files to narrow to: --changed, or the diff from
