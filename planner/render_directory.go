@@ -311,3 +311,14 @@ func compileGlob(pattern string) (*regexp.Regexp, error) {
 	}
 	return re, nil
 }
+
+// ParseManifests decodes a YAML or JSON stream of objects, flattening
+// Lists, and reports every document that cannot be read with its line.
+func ParseManifests(file string, data []byte) ([]Rendered, []error) {
+	objs, errs := parseDocuments(file, data)
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return objs, out
+}

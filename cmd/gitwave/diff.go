@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,8 @@ type diffFlags struct {
 	apps     []string
 	clusters []string
 	limit    int
+	live     bool
+	dataDir  string
 }
 
 func newDiffCmd() *cobra.Command {
@@ -30,7 +33,15 @@ func newDiffCmd() *cobra.Command {
 		Long: "Renders every app the change touches at both revisions and diffs them. " +
 			"Without --head, a local directory's working tree is compared with --base, as `git diff BASE` does.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runDiff(cmd, &f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case f.live && f.base == "":
+				return runLiveDiff(cmd, &f)
+			case f.base == "":
+				return exitWith(2, fmt.Errorf("--base is required (or --live)"))
+			}
+			return runDiff(cmd, &f)
+		},
 	}
 	f.bind(cmd, false)
 	fl := cmd.Flags()
@@ -42,7 +53,8 @@ func newDiffCmd() *cobra.Command {
 	fl.StringSliceVar(&f.apps, "app", nil, "only these apps")
 	fl.StringSliceVar(&f.clusters, "cluster", nil, "only these clusters")
 	fl.IntVar(&f.limit, "comment-limit", markdown.GitHubLimit, "with -o markdown, the most characters per comment; comments are separated by a line '<!-- gitwave:split -->'")
-	_ = cmd.MarkFlagRequired("base")
+	fl.BoolVar(&f.live, "live", false, "diff against the live clusters (server-side dry-run); without --base, every app at --head")
+	fl.StringVar(&f.dataDir, "data-dir", "", "with --live, where the SQLite state lives (for the inventory of pruned objects)")
 	return cmd
 }
 
@@ -56,11 +68,18 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 	if o.git == nil {
 		return exitWith(2, fmt.Errorf("%s is not a Git repository: diff needs revisions", f.repo))
 	}
-	base, err := o.source(ctx, &f.repoFlags, f.base)
+	head, err := o.source(ctx, &f.repoFlags, f.head)
 	if err != nil {
 		return exitWith(2, err)
 	}
-	head, err := o.source(ctx, &f.repoFlags, f.head)
+	baseRev := f.base
+	if head.Revision != "working tree" {
+		// Like a pull request, compare with where the head forked off.
+		if baseRev, err = o.git.MergeBase(ctx, f.base, head.Revision); err != nil {
+			return exitWith(2, err)
+		}
+	}
+	base, err := o.source(ctx, &f.repoFlags, baseRev)
 	if err != nil {
 		return exitWith(2, err)
 	}
@@ -75,6 +94,41 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 	if err != nil {
 		return exitWith(2, err)
 	}
+	if f.live {
+		l, err := loadLive(ctx, &f.repoFlags, f.dataDir)
+		if err != nil {
+			return exitWith(2, err)
+		}
+		defer l.Close()
+		inv, err := p.Discover(ctx, head)
+		if err != nil {
+			return exitWith(2, err)
+		}
+		l.reconciler.LiveDiff(ctx, rep, head, inv)
+	}
+	return finishDiff(cmd, rep, f)
+}
+
+// runLiveDiff diffs every app at --head against its live cluster.
+func runLiveDiff(cmd *cobra.Command, f *diffFlags) error {
+	f.revision = f.head
+	l, err := loadLive(cmd.Context(), &f.repoFlags, f.dataDir)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	defer l.Close()
+	var apps []*planner.App
+	for _, a := range l.apps {
+		if (len(f.apps) == 0 || slices.Contains(f.apps, a.Name)) && (len(f.clusters) == 0 || slices.Contains(f.clusters, a.Cluster.Name)) {
+			apps = append(apps, a)
+		}
+	}
+	rep := l.reconciler.LiveReport(cmd.Context(), l.src, l.inv, apps)
+	return finishDiff(cmd, rep, f)
+}
+
+// finishDiff writes the report and turns it into the exit code.
+func finishDiff(cmd *cobra.Command, rep *planner.Report, f *diffFlags) error {
 	if err := writeReport(cmd.OutOrStdout(), rep, f); err != nil {
 		return exitWith(2, err)
 	}
