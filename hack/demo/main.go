@@ -1,0 +1,161 @@
+// Command demo is the README's first command. It builds the bundled example
+// GitOps repository as a real Git repository, starts three local
+// Kubernetes clusters, deploys main, shows the pull request's diff against
+// the live clusters as gitwave comments it, merges the pull request and
+// deploys it wave by wave, then breaks a Deployment by hand and heals the
+// drift. It uses the embedded SQLite store.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gitwave/gitwave/applier"
+	"github.com/gitwave/gitwave/gitrepo"
+	"github.com/gitwave/gitwave/hack/examplerepo"
+	"github.com/gitwave/gitwave/hack/localcluster"
+	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/reconcile"
+	"github.com/gitwave/gitwave/store"
+)
+
+var clusters = []string{"staging", "production-apne2", "production-use1"}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// demo is the demo's state: the repository, the clusters and gitwave.
+type demo struct {
+	dir   string
+	repo  *examplerepo.Repo
+	git   *gitrepo.Repo
+	env   *localcluster.Env
+	store *store.Store
+	fleet *applier.Fleet
+	rec   *reconcile.Reconciler
+}
+
+func run(ctx context.Context) error {
+	d := &demo{}
+	defer d.close()
+	steps := []struct {
+		title string
+		fn    func(context.Context) error
+	}{
+		{"Build the example GitOps repository (main + pull request pr/1)", d.buildRepo},
+		{"Start three local Kubernetes clusters (etcd, kube-apiserver, controller-manager, scheduler, kwok)", d.startClusters},
+		{"Deploy main: every app, app-of-apps wave by wave, every cluster in parallel", d.deployMain},
+		{"Pull request pr/1 opened: the comment gitwave posts (diff against the live clusters)", d.prComment},
+		{"Pull request merged: deploy what it changed", d.merge},
+		{"Someone edits a Deployment by hand; the self-heal run finds the drift and heals it", d.drift},
+	}
+	for i, s := range steps {
+		fmt.Printf("\n\033[1m== %d. %s\033[0m\n", i+1, s.title)
+		start := time.Now()
+		if err := s.fn(ctx); err != nil {
+			return fmt.Errorf("step %d (%s): %w", i+1, s.title, err)
+		}
+		fmt.Printf("(%s)\n", time.Since(start).Round(time.Millisecond))
+	}
+	fmt.Println("\nDone. Clusters are stopped and temporary files removed.")
+	return nil
+}
+
+func (d *demo) buildRepo(ctx context.Context) error {
+	var err error
+	if d.dir, err = os.MkdirTemp("", "gitwave-demo-"); err != nil {
+		return err
+	}
+	if d.repo, err = examplerepo.Build(filepath.Join(d.dir, "k8s-gitops"), examplerepo.Options{}); err != nil {
+		return err
+	}
+	fmt.Printf("repository %s\n  main %s\n  pr/1 %s, changing:\n    %s\n", d.repo.Dir, d.repo.BaseSHA[:12], d.repo.HeadSHA[:12], strings.Join(d.repo.Changed, "\n    "))
+	d.git, err = gitrepo.Open(ctx, gitrepo.Options{Location: d.repo.Dir})
+	return err
+}
+
+func (d *demo) startClusters(ctx context.Context) error {
+	bin := localcluster.BinDir()
+	if localcluster.CheckBinaries(bin) != nil {
+		fmt.Println("building the cluster binaries from source (first run only, about 16 minutes) ...")
+		cmd := exec.CommandContext(ctx, "hack/kube/build.sh")
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("hack/kube/build.sh: %w", err)
+		}
+	}
+	var err error
+	d.env, err = localcluster.Start(ctx, localcluster.Options{Names: clusters, WorkDir: d.dir})
+	if err != nil {
+		return err
+	}
+	for _, c := range clusters {
+		fmt.Printf("  %-17s %s\n", c, d.env.Server(c))
+	}
+	if d.store, err = store.Open(ctx, store.Options{Driver: "sqlite", DSN: filepath.Join(d.dir, "gitwave.db")}); err != nil {
+		return err
+	}
+	ccs := make([]applier.ClusterConfig, len(clusters))
+	for i, c := range clusters {
+		ccs[i] = applier.ClusterConfig{Name: c, Kubeconfig: d.env.KubeconfigPath(), Context: c}
+	}
+	if d.fleet, err = applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: d.store, WaitTimeout: 2 * time.Minute}}); err != nil {
+		return err
+	}
+	d.rec = &reconcile.Reconciler{Planner: &planner.Planner{}, Fleet: d.fleet, History: d.store, Source: d.source}
+	return nil
+}
+
+// source reads the repository at a revision, with the local clusters
+// standing in for the servers the cluster Secrets name.
+func (d *demo) source(ctx context.Context, rev string) (planner.Source, error) {
+	sha, err := d.git.Resolve(ctx, rev)
+	if err != nil {
+		return planner.Source{}, err
+	}
+	tree, err := d.git.Tree(ctx, sha)
+	if err != nil {
+		return planner.Source{}, err
+	}
+	cfg, err := planner.LoadRepoConfig(tree)
+	if err != nil {
+		return planner.Source{}, err
+	}
+	src := planner.Source{Repo: tree, RepoURL: cfg.RepoURL, Revision: sha, Config: cfg}
+	for _, c := range clusters {
+		src.Clusters = append(src.Clusters, planner.Cluster{Name: c, Server: d.env.Server(c), Source: "config"})
+	}
+	return src, nil
+}
+
+func (d *demo) close() {
+	if d.fleet != nil {
+		d.fleet.Close()
+	}
+	if d.store != nil {
+		_ = d.store.Close()
+	}
+	if d.env != nil {
+		d.env.Close()
+	}
+	if d.git != nil {
+		_ = d.git.Close()
+	}
+	if d.dir != "" {
+		_ = os.RemoveAll(d.dir)
+	}
+}
