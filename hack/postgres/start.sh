@@ -30,7 +30,14 @@ bindir() {
 	log "no PostgreSQL server binaries found; install them: apt-get install -y postgresql"
 	return 1
 }
-BIN=$(bindir)
+if ! BIN=$(bindir 2>/dev/null); then
+	# A new machine without the server: install Debian's package (root only).
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		log "installing PostgreSQL from Debian's packages ..."
+		apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+	fi
+	BIN=$(bindir)
+fi
 
 # as_owner runs a command as the user that owns the cluster.
 as_owner() {
