@@ -22,6 +22,8 @@ var errClosed = errors.New("repository closed")
 type blobReader struct {
 	repo *Repo
 
+	cache *blobCache
+
 	mu     sync.Mutex
 	closed bool
 	proc   *batchProc
@@ -36,7 +38,7 @@ type batchProc struct {
 
 // newBlobReader returns a reader that starts its process on first use.
 func newBlobReader(r *Repo) *blobReader {
-	return &blobReader{repo: r}
+	return &blobReader{repo: r, cache: newBlobCache(blobCacheBytes)}
 }
 
 // read returns the content of the object oid, which must be a blob.
@@ -44,6 +46,18 @@ func (b *blobReader) read(ctx context.Context, oid string) ([]byte, error) {
 	if !fullSHA.MatchString(oid) {
 		return nil, fmt.Errorf("read object %q: not an object id", oid)
 	}
+	if data, ok := b.cache.get(oid); ok {
+		return data, nil
+	}
+	data, err := b.readGit(ctx, oid)
+	if err == nil {
+		b.cache.put(oid, data)
+	}
+	return data, err
+}
+
+// readGit reads an object from the cat-file process.
+func (b *blobReader) readGit(ctx context.Context, oid string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.repo.opts.CommandTimeout)
 	defer cancel()
 	b.mu.Lock()

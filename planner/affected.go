@@ -1,9 +1,12 @@
 package planner
 
 import (
+	"encoding/json"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/yaml"
 )
@@ -15,12 +18,50 @@ import (
 // app. When a dependency cannot be worked out, the repository root is
 // returned, so that the app counts as affected by any change.
 func Dependencies(repo fs.FS, app *App) []string {
-	deps := []string{app.File}
+	return newDependencyIndex(repo).Dependencies(app)
+}
+
+// dependencyIndex works out apps' dependencies in one repository revision,
+// reading and parsing each Chart.yaml and kustomization once however many
+// apps and clusters share it.
+type dependencyIndex struct {
+	repo fs.FS
+
+	mu      sync.Mutex
+	sources map[string][]string // JSON of an app's sources -> their dependencies
+	kust    map[string][]string // directory -> local directories its kustomization names
+	charts  map[string][]string // chart directory -> its file:// dependencies
+}
+
+func newDependencyIndex(repo fs.FS) *dependencyIndex {
+	return &dependencyIndex{repo: repo, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
+}
+
+// Dependencies is the package-level Dependencies, memoized.
+func (x *dependencyIndex) Dependencies(app *App) []string {
 	sources := app.Spec.AllSources()
+	key, err := json.Marshal(sources)
+	if err != nil {
+		return []string{"."}
+	}
+	x.mu.Lock()
+	deps, ok := x.sources[string(key)]
+	x.mu.Unlock()
+	if !ok {
+		deps = x.sourceDeps(app, sources)
+		x.mu.Lock()
+		x.sources[string(key)] = deps
+		x.mu.Unlock()
+	}
+	return append([]string{app.File}, deps...)
+}
+
+func (x *dependencyIndex) sourceDeps(app *App, sources []ApplicationSource) []string {
 	refs, err := sourceRefs(sources)
 	if err != nil {
 		return []string{"."}
 	}
+	var deps []string
 	for i := range sources {
 		src := &sources[i]
 		if src.Path == "" {
@@ -34,7 +75,7 @@ func Dependencies(repo fs.FS, app *App) []string {
 		rs := renderSource{app: app, src: src, index: i, path: p, refs: refs}
 		if src.Helm != nil {
 			for _, vf := range src.Helm.ValueFiles {
-				if f, err := valueFilePath(repo, rs, vf); err == nil {
+				if f, err := valueFilePath(x.repo, rs, vf); err == nil {
 					deps = append(deps, f)
 				}
 			}
@@ -44,15 +85,29 @@ func Dependencies(repo fs.FS, app *App) []string {
 				}
 			}
 		}
-		deps = append(deps, chartDependencies(repo, p)...)
-		deps = append(deps, kustomizeDirs(repo, p)...)
+		deps = append(deps, x.chartDependencies(p)...)
+		deps = append(deps, x.kustomizeClosure(p)...)
 	}
 	return deps
 }
 
 // chartDependencies lists the local charts (file://) a chart's Chart.yaml
 // depends on.
-func chartDependencies(repo fs.FS, dir string) []string {
+func (x *dependencyIndex) chartDependencies(dir string) []string {
+	x.mu.Lock()
+	deps, ok := x.charts[dir]
+	x.mu.Unlock()
+	if ok {
+		return deps
+	}
+	deps = readChartDependencies(x.repo, dir)
+	x.mu.Lock()
+	x.charts[dir] = deps
+	x.mu.Unlock()
+	return deps
+}
+
+func readChartDependencies(repo fs.FS, dir string) []string {
 	data, err := fs.ReadFile(repo, path.Join(dir, "Chart.yaml"))
 	if err != nil {
 		return nil
@@ -76,19 +131,66 @@ func chartDependencies(repo fs.FS, dir string) []string {
 	return out
 }
 
-// kustomizeDirs lists every local directory a kustomization in dir reaches
-// through resources, bases and components.
-func kustomizeDirs(repo fs.FS, dir string) []string {
-	if kustomizationFile(repo, dir) == "" {
+// kustomizeClosure lists every local directory a kustomization in dir
+// reaches through resources, bases and components, transitively.
+func (x *dependencyIndex) kustomizeClosure(dir string) []string {
+	seen := map[string]bool{}
+	queue := []string{dir}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		queue = append(queue, x.kustomizeRefs(d)...)
+	}
+	delete(seen, dir) // the source path is a dependency already
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// kustomizeRefs lists the local paths that dir's kustomization names as
+// resources, bases or components; nil when dir has none.
+func (x *dependencyIndex) kustomizeRefs(dir string) []string {
+	x.mu.Lock()
+	refs, ok := x.kust[dir]
+	x.mu.Unlock()
+	if ok {
+		return refs
+	}
+	refs = readKustomizeRefs(x.repo, dir)
+	x.mu.Lock()
+	x.kust[dir] = refs
+	x.mu.Unlock()
+	return refs
+}
+
+func readKustomizeRefs(repo fs.FS, dir string) []string {
+	kfile := kustomizationFile(repo, dir)
+	if kfile == "" {
 		return nil
 	}
-	scan := kustomizeScan{fs: newKustomizeFS(repo, nil), allowRemote: true, seen: map[string]bool{}}
-	if err := scan.check(dir); err != nil {
+	data, err := fs.ReadFile(repo, kfile)
+	if err != nil {
+		return nil
+	}
+	var k kustomizationRefs
+	if yaml.Unmarshal(data, &k) != nil {
 		return nil // rendering reports it; the source path is already a dependency
 	}
-	out := make([]string, 0, len(scan.seen))
-	for d := range scan.seen {
-		out = append(out, d)
+	var out []string
+	for _, ref := range append(k.dirRefs(), k.fileRefs()...) {
+		if isRemoteRef(ref) {
+			continue
+		}
+		if p, err := RepoPath(dir, ref); err == nil && !pathUnder(p, dir) {
+			out = append(out, p)
+		}
 	}
 	return out
 }
