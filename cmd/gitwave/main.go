@@ -37,6 +37,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd(),
-		newSyncCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd())
+		newSyncCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newServeCmd())
 	return root
 }

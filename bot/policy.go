@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/policies"
+)
+
+// policyAt loads the policy file from src, which is always a revision of
+// the default branch, never a pull request's head: a pull request cannot
+// grant itself rights. A missing or malformed file gives a Broken policy,
+// which denies everything and says why.
+func (b *Bot) policyAt(src planner.Source) *policies.Policy {
+	file := b.opts.Policy.File
+	if file == "" {
+		file = src.Config.Policy
+	}
+	if file == "" {
+		return policies.Broken(fmt.Errorf("no policy file is configured (policy.file in gitwave.yaml, or policy in %s)", planner.RepoConfigFile))
+	}
+	data, err := fs.ReadFile(src.Repo, file)
+	if err != nil {
+		return policies.Broken(fmt.Errorf("policy file %s at %s cannot be read: %w", file, short(src.Revision), err))
+	}
+	p, _ := policies.Load(bytes.NewReader(data), file, policies.Options{DefaultRole: b.opts.Policy.Default})
+	return p
+}
+
+// subject is who asks, with the teams or groups the host knows. A failure
+// to read the groups is an error, not an empty list: a deny granted through
+// a group must not be escaped by a host outage.
+func subject(ctx context.Context, t *task, login string) (policies.Subject, error) {
+	groups, err := t.host.Groups(ctx, t.repo.Name, login)
+	if err != nil {
+		return policies.Subject{}, fmt.Errorf("teams of %s: %w", login, err)
+	}
+	return policies.Subject{Login: login, Groups: groups}, nil
+}
+
+// policyReport is the policy's verdict on a pull request: per app and
+// overall.
+type policyReport struct {
+	verdict  policies.ChangeVerdict
+	perApp   map[planner.AppKey]string
+	notes    []string
+	status   Status
+	subject  policies.Subject
+	brokenBy error
+}
+
+// checkChange decides whether the author may modify the changed files, and
+// gives each app of rep the verdict on the files that touch it.
+func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, base, head planner.Source, files []string) policyReport {
+	pr := policyReport{verdict: pol.CheckChange(s, files), perApp: map[planner.AppKey]string{}, subject: s, brokenBy: pol.Err()}
+	for i := range rep.Apps {
+		d := &rep.Apps[i]
+		app, src := d.After, head
+		if app == nil {
+			app, src = d.Before, base
+		}
+		var touching []string
+		if app != nil {
+			deps := planner.Dependencies(src.Repo, app)
+			for _, f := range files {
+				if planner.Touches(deps, []string{f}) {
+					touching = append(touching, f)
+				}
+			}
+		}
+		if len(touching) == 0 {
+			touching = files
+		}
+		pr.perApp[d.App] = verdictCell(pol.CheckChange(s, touching))
+	}
+	pr.status = policyStatus(pr.verdict)
+	pr.notes = policyNotes(pr.verdict)
+	return pr
+}
+
+// verdictCell is an app's cell in the Policy column.
+func verdictCell(v policies.ChangeVerdict) string {
+	switch {
+	case v.Allowed:
+		return ":white_check_mark: allowed"
+	case len(v.Denied) == 0:
+		return ":no_entry: denied"
+	case len(v.Denied) == 1:
+		return fmt.Sprintf(":no_entry: `%s` needs `%s`", v.Denied[0].Path, v.Denied[0].Missing)
+	}
+	return fmt.Sprintf(":no_entry: `%s` and %d more need `%s`", v.Denied[0].Path, len(v.Denied)-1, v.Denied[0].Missing)
+}
+
+// policyStatus is the gitwave/policy commit status: it names the first
+// file the author may not modify and the grant it needs.
+func policyStatus(v policies.ChangeVerdict) Status {
+	if v.Allowed {
+		return Status{Context: "gitwave/policy", State: "success", Description: v.Reason}
+	}
+	desc := v.Reason
+	if len(v.Denied) > 0 {
+		desc = fmt.Sprintf("%s: %s needs grant %q", v.Reason, v.Denied[0].Path, v.Denied[0].Missing)
+	}
+	return Status{Context: "gitwave/policy", State: "failure", Description: desc}
+}
+
+// policyNotes explain a denial in the comment: each file with the policy's
+// reason.
+func policyNotes(v policies.ChangeVerdict) []string {
+	if v.Allowed {
+		return nil
+	}
+	notes := []string{":no_entry: **Policy:** " + oneLine(v.Reason) + "."}
+	for i, d := range v.Denied {
+		if i == 10 {
+			notes = append(notes, fmt.Sprintf("… and %d more files.", len(v.Denied)-10))
+			break
+		}
+		notes = append(notes, fmt.Sprintf("`%s` needs a `%s` grant: %s", d.Path, d.Missing, oneLine(d.Decision.Reason)))
+	}
+	return notes
+}
+
+// oneLine keeps text on one Markdown line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

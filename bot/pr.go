@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gitwave/gitwave/bot/markdown"
+	"github.com/gitwave/gitwave/planner"
+)
+
+// onPullRequest answers a pull request opened, reopened or pushed to.
+func (b *Bot) onPullRequest(ctx context.Context, t *task) error {
+	return b.refreshDiff(ctx, t, *t.ev.PR)
+}
+
+// prDiff is a pull request rendered and checked.
+type prDiff struct {
+	head, base planner.Source
+	headInv    *planner.Inventory
+	files      []string
+	report     *planner.Report
+	policy     policyReport
+}
+
+// refreshDiff renders the pull request from its merge base to its head,
+// diffs it against the live clusters, checks the policy of the default
+// branch, edits gitwave's comment and sets the statuses.
+func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
+	if err := setStatuses(ctx, t, pr.HeadSHA, Status{Context: "gitwave/diff", State: "pending",
+		Description: "gitwave is rendering the apps this change touches"}); err != nil {
+		return err
+	}
+	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	if err != nil {
+		return err
+	}
+	defer co.Close()
+	d, err := b.diffPR(ctx, t, co, pr)
+	if err != nil {
+		return err
+	}
+	notes := append(d.policy.notes, b.pinNotes(ctx, t, d.report)...)
+	parts := markdown.Diff(d.report, markdown.DiffOptions{
+		Marker:   diffMarker,
+		Limit:    commentLimit(t.host),
+		Verdicts: d.policy.perApp,
+		Notes:    notes,
+		Command:  fmt.Sprintf("gitwave diff --repo %s --base %s --head %s", t.repo.URL, short(d.base.Revision), short(d.head.Revision)),
+	})
+	if err := b.publishDiff(ctx, t, pr.Number, parts); err != nil {
+		return err
+	}
+	t.log.Info("diff comment updated", "head", short(d.head.Revision), "apps", len(d.report.Apps), "parts", len(parts))
+	return setStatuses(ctx, t, d.head.Revision, diffStatus(d.report), d.policy.status)
+}
+
+// diffPR renders and checks a pull request.
+func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff, error) {
+	head, err := co.resolve(ctx, pr.HeadSHA)
+	if err != nil {
+		return nil, err
+	}
+	baseRef := pr.BaseRef
+	if baseRef == "" {
+		baseRef = t.repo.DefaultBranch
+	}
+	baseTip, err := co.resolve(ctx, baseRef)
+	if err != nil {
+		return nil, err
+	}
+	defaultTip, err := co.resolve(ctx, t.repo.DefaultBranch)
+	if err != nil {
+		return nil, err
+	}
+	mergeBase, err := co.reader.MergeBase(ctx, baseTip, head)
+	if err != nil {
+		return nil, err
+	}
+	files, err := t.host.ChangedFiles(ctx, t.repo.Name, pr.Number)
+	if err != nil {
+		return nil, err
+	}
+	d := &prDiff{files: files}
+	if d.head, err = co.source(ctx, head); err != nil {
+		return nil, err
+	}
+	if d.base, err = co.source(ctx, mergeBase); err != nil {
+		return nil, err
+	}
+	if d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: files}); err != nil {
+		return nil, fmt.Errorf("diff %s#%d: %w", t.repo.Name, pr.Number, err)
+	}
+	if d.headInv, err = b.planner.Discover(ctx, d.head); err != nil {
+		return nil, err
+	}
+	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, d.head, d.headInv)
+	policySrc, err := co.source(ctx, defaultTip)
+	if err != nil {
+		return nil, err
+	}
+	s, err := subject(ctx, t, pr.Author)
+	if err != nil {
+		return nil, err
+	}
+	d.policy = checkChange(b.policyAt(policySrc), s, d.report, d.base, d.head, files)
+	return d, nil
+}
+
+// diffStatus is the gitwave/diff commit status.
+func diffStatus(rep *planner.Report) Status {
+	changed, failed := 0, 0
+	for _, a := range rep.Apps {
+		switch a.Status {
+		case planner.AppError:
+			failed++
+		case planner.AppUnchanged:
+		default:
+			changed++
+		}
+	}
+	switch {
+	case failed > 0 || len(rep.Errors) > 0:
+		return Status{Context: "gitwave/diff", State: "failure",
+			Description: fmt.Sprintf("%d app(s) failed to render, %d problem(s) in the repository", failed, len(rep.Errors))}
+	case changed == 0:
+		return Status{Context: "gitwave/diff", State: "success", Description: "no app changes"}
+	}
+	return Status{Context: "gitwave/diff", State: "success", Description: fmt.Sprintf("%d app(s) change; see gitwave's comment", changed)}
+}
+
+// pinNotes names the rollback pins on the apps the report shows.
+func (b *Bot) pinNotes(ctx context.Context, t *task, rep *planner.Report) []string {
+	pins, err := b.opts.Store.Pins(ctx, "")
+	if err != nil {
+		t.log.Warn("read rollback pins", "error", err)
+		return nil
+	}
+	shown := map[planner.AppKey]bool{}
+	for _, a := range rep.Apps {
+		shown[a.App] = true
+	}
+	var notes []string
+	for _, p := range pins {
+		if !shown[planner.AppKey{App: p.App, Cluster: p.Cluster}] {
+			continue
+		}
+		n := fmt.Sprintf(":pushpin: `%s` is pinned on `%s` at `%s` by a rollback (%s); merging this deploys nothing there until the pin is lifted",
+			p.App, p.Cluster, short(p.Revision), p.By)
+		if p.RevertPR != "" {
+			n += fmt.Sprintf(" by merging %s", p.RevertPR)
+		}
+		notes = append(notes, n+" or by `/sync`.")
+	}
+	return notes
+}
