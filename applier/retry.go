@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -44,7 +45,18 @@ func IsTerminal(err error) bool {
 		return true
 	}
 	return apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) ||
-		apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err)
+		apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || isSchemaError(err)
+}
+
+// isSchemaError reports a server-side apply that the API server refuses
+// because the object does not fit the kind's schema (a field that does not
+// exist). The server answers 500 for it, but sending it again cannot help.
+func isSchemaError(err error) bool {
+	if !apierrors.IsInternalError(err) {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "failed to create typed patch object") || strings.Contains(msg, "field not declared in schema")
 }
 
 // RetryPolicy is an app's retry policy in usable form.
