@@ -98,6 +98,12 @@ func New(cfg *rest.Config, opts Options) (*Manager, error) {
 	}
 	m := &Manager{opts: opts.withDefaults(cfg), locks: map[string]*sync.Mutex{}}
 	cfg = rest.CopyConfig(cfg)
+	if cfg.QPS == 0 && cfg.RateLimiter == nil {
+		// client-go's default of 5 requests a second throttles a wave of
+		// parallel applies; the API server's own priority and fairness
+		// protects it.
+		cfg.QPS, cfg.Burst = 100, 200
+	}
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, n: &m.requests} })
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {

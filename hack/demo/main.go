@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"k8s.io/klog/v2"
 
 	"github.com/gitwave/gitwave/applier"
 	"github.com/gitwave/gitwave/gitrepo"
@@ -29,6 +32,9 @@ import (
 var clusters = []string{"staging", "production-apne2", "production-use1"}
 
 func main() {
+	// client-go logs through klog; gitwave reports what matters itself.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx)
 	stop()
