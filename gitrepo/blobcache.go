@@ -40,6 +40,14 @@ func (c *blobCache) get(oid string) ([]byte, bool) {
 	return append([]byte(nil), el.Value.(*cachedBlob).data...), true
 }
 
+// has reports whether a blob is cached.
+func (c *blobCache) has(oid string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.byOID[oid]
+	return ok
+}
+
 // put keeps a copy of a blob, evicting the least recently used ones past
 // the size bound. A blob larger than a quarter of the bound is not kept.
 func (c *blobCache) put(oid string, data []byte) {

@@ -121,6 +121,11 @@ func (p *batchProc) request(oid string) ([]byte, error) {
 	if _, err := io.WriteString(p.stdin, oid+"\n"); err != nil {
 		return nil, err
 	}
+	return p.response()
+}
+
+// response reads one answer of cat-file.
+func (p *batchProc) response() ([]byte, error) {
 	header, err := p.stdout.ReadString('\n')
 	if err != nil {
 		return nil, fmt.Errorf("read header: %w", err)

@@ -19,6 +19,12 @@ import (
 // ClusterSecretLabel marks an Argo CD cluster Secret.
 const ClusterSecretLabel = "argocd.argoproj.io/secret-type"
 
+// Prefetcher is a repository that can read many files at once, ahead of the
+// reads that follow (gitrepo.Tree does).
+type Prefetcher interface {
+	Prefetch(ctx context.Context, match func(path string) bool) error
+}
+
 // manifest is an Application or ApplicationSet found in the repository.
 type manifest struct {
 	File string
@@ -43,6 +49,12 @@ type scan struct {
 // cluster Secrets. Files that mention neither are not parsed.
 func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
 	s := &scan{}
+	if pf, ok := repo.(Prefetcher); ok {
+		// Best effort: a failed prefetch leaves the reads below to do the work.
+		_ = pf.Prefetch(ctx, func(p string) bool {
+			return isManifestFile(p) && !excluded(p, cfg.Exclude) && !strings.Contains("/"+p, "/.")
+		})
+	}
 	err := fs.WalkDir(repo, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			s.Errors = append(s.Errors, fileErr(p, 0, err))
