@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -90,7 +89,7 @@ func appKey() *rsa.PrivateKey {
 }
 
 // NewGitHub starts a GitHub double, stopped when the test ends.
-func NewGitHub(t testing.TB) *GitHub {
+func NewGitHub(t T) *GitHub {
 	t.Helper()
 	key := appKey()
 	g := &GitHub{

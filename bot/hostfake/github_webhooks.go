@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"testing"
 )
 
 // GitHubWebhook says which documented example payload to start from and
@@ -51,7 +50,7 @@ type GitHubWebhook struct {
 
 // Webhook builds a webhook payload from a documented example with w's
 // fields written over it, and returns the event name and the body.
-func (g *GitHub) Webhook(t testing.TB, w GitHubWebhook) (string, []byte) {
+func (g *GitHub) Webhook(t T, w GitHubWebhook) (string, []byte) {
 	t.Helper()
 	event, _, _ := strings.Cut(w.Example, ".")
 	p := template("github/webhooks/" + w.Example + ".json")

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -61,7 +60,7 @@ type glUser struct {
 }
 
 // NewGitLab starts a GitLab double, stopped when the test ends.
-func NewGitLab(t testing.TB) *GitLab {
+func NewGitLab(t T) *GitLab {
 	t.Helper()
 	g := &GitLab{
 		Token:         []byte("glpat-hostfake-token"),

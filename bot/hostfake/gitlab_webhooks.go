@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"testing"
 )
 
 // gitlabEvents maps each example to the X-Gitlab-Event it arrives as.
@@ -58,7 +57,7 @@ type GitLabWebhook struct {
 
 // Webhook builds a webhook payload from a documented example with w's
 // fields written over it, and returns the X-Gitlab-Event and the body.
-func (g *GitLab) Webhook(t testing.TB, w GitLabWebhook) (string, []byte) {
+func (g *GitLab) Webhook(t T, w GitLabWebhook) (string, []byte) {
 	t.Helper()
 	event, ok := gitlabEvents[w.Example]
 	if !ok {

@@ -53,6 +53,7 @@ type demo struct {
 	store *store.Store
 	fleet *applier.Fleet
 	rec   *reconcile.Reconciler
+	host  *host
 }
 
 func run(ctx context.Context) error {
@@ -65,9 +66,11 @@ func run(ctx context.Context) error {
 		{"Build the example GitOps repository (main + pull request pr/1)", d.buildRepo},
 		{"Start three local Kubernetes clusters (etcd, kube-apiserver, controller-manager, scheduler, kwok)", d.startClusters},
 		{"Deploy main: every app, app-of-apps wave by wave, every cluster in parallel", d.deployMain},
-		{"Pull request pr/1 opened: the comment gitwave posts (diff against the live clusters)", d.prComment},
-		{"Pull request merged: deploy what it changed", d.merge},
-		{"Someone edits a Deployment by hand; the self-heal run finds the drift and heals it", d.drift},
+		{"gitwave serves the repository; the GitHub test double stands in for github.com", d.startHost},
+		{"Pull request #1 opened by carol: gitwave comments the diff against the live clusters", d.prOpened},
+		{"alice (order team, no production syncs) comments `/sync order-service-production-apne2`: denied, with the reason", d.unauthorizedSync},
+		{"Pull request #1 merged: gitwave deploys what it changed, wave by wave, and reports on the PR", d.merge},
+		{"Someone edits a Deployment by hand; the self-heal schedule finds the drift and heals it", d.drift},
 	}
 	for i, s := range steps {
 		fmt.Printf("\n\033[1m== %d. %s\033[0m\n", i+1, s.title)
@@ -149,6 +152,9 @@ func (d *demo) source(ctx context.Context, rev string) (planner.Source, error) {
 }
 
 func (d *demo) close() {
+	if d.host != nil {
+		d.host.close()
+	}
 	if d.fleet != nil {
 		d.fleet.Close()
 	}

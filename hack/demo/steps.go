@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -12,14 +10,14 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/gitwave/gitwave/applier"
-	"github.com/gitwave/gitwave/bot/markdown"
+	"github.com/gitwave/gitwave/bot/hostfake"
 	"github.com/gitwave/gitwave/hack/examplerepo"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/reconcile"
 )
 
-// syncRevision syncs the given apps (all automated apps when nil) at rev.
-func (d *demo) syncRevision(ctx context.Context, rev, trigger string, only func(*planner.App) bool) error {
+// syncRevision syncs every app with automated sync at rev.
+func (d *demo) syncRevision(ctx context.Context, rev, trigger string) error {
 	src, err := d.source(ctx, rev)
 	if err != nil {
 		return err
@@ -30,7 +28,7 @@ func (d *demo) syncRevision(ctx context.Context, rev, trigger string, only func(
 	}
 	var apps []*planner.App
 	for _, a := range inv.Apps {
-		if a.Automated() != nil && (only == nil || only(a)) {
+		if a.Automated() != nil {
 			apps = append(apps, a)
 		}
 	}
@@ -67,53 +65,36 @@ func summarize(results []reconcile.AppResult) error {
 }
 
 func (d *demo) deployMain(ctx context.Context) error {
-	return d.syncRevision(ctx, examplerepo.MainBranch, "cli", nil)
+	return d.syncRevision(ctx, examplerepo.MainBranch, "cli")
 }
 
-func (d *demo) prComment(ctx context.Context) error {
-	base, err := d.git.MergeBase(ctx, examplerepo.MainBranch, examplerepo.PRBranch)
+func (d *demo) prOpened(ctx context.Context) error {
+	err := d.host.deliver(ctx, hostfake.GitHubWebhook{Example: "pull_request.opened", Number: 1, HeadSHA: d.repo.HeadSHA,
+		HeadRef: examplerepo.PRBranch, BaseSHA: d.repo.BaseSHA, BaseRef: examplerepo.MainBranch, Sender: "carol"})
 	if err != nil {
 		return err
 	}
-	baseSrc, err := d.source(ctx, base)
-	if err != nil {
-		return err
-	}
-	headSrc, err := d.source(ctx, examplerepo.PRBranch)
-	if err != nil {
-		return err
-	}
-	changed, err := d.git.ChangedFiles(ctx, base, headSrc.Revision)
-	if err != nil {
-		return err
-	}
-	rep, err := d.rec.Planner.DiffRevisions(ctx, baseSrc, headSrc, planner.DiffOptions{Changed: changed})
-	if err != nil {
-		return err
-	}
-	inv, err := d.rec.Planner.Discover(ctx, headSrc)
-	if err != nil {
-		return err
-	}
-	d.rec.LiveDiff(ctx, rep, headSrc, inv)
-	parts := markdown.Diff(rep, markdown.DiffOptions{Marker: "<!-- gitwave:diff -->"})
-	fmt.Println(strings.Join(parts, "\n---- next comment ----\n"))
+	d.host.printStatuses(d.repo.HeadSHA)
 	return nil
+}
+
+func (d *demo) unauthorizedSync(ctx context.Context) error {
+	body := "/sync order-service-production-apne2"
+	id := d.host.gh.AddComment(repoName, 1, hostfake.Comment{Author: "alice", Body: body})
+	return d.host.deliver(ctx, hostfake.GitHubWebhook{Example: "issue_comment.created", Number: 1, CommentID: id,
+		CommentBody: body, Sender: "alice", SenderType: "User"})
 }
 
 func (d *demo) merge(ctx context.Context) error {
 	if err := examplerepo.Merge(ctx, d.repo); err != nil {
 		return err
 	}
-	changed := d.repo.Changed
-	src, err := d.source(ctx, examplerepo.MainBranch)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("main is now %s; deploying the apps the merge touched\n", src.Revision[:12])
-	return d.syncRevision(ctx, examplerepo.MainBranch, "merge", func(a *planner.App) bool {
-		return planner.Touches(planner.Dependencies(src.Repo, a), changed)
-	})
+	d.host.gh.AddPullRequest(repoName, hostfake.PullRequest{Number: 1, Title: "payment-service v2.4.0, inventory-service, redis replicas",
+		Author: "carol", Head: examplerepo.PRBranch, Base: examplerepo.MainBranch, HeadSHA: d.repo.HeadSHA, BaseSHA: d.repo.BaseSHA,
+		State: "closed", Merged: true, MergeSHA: d.repo.HeadSHA})
+	return d.host.deliver(ctx, hostfake.GitHubWebhook{Example: "pull_request.closed", Number: 1, HeadSHA: d.repo.HeadSHA,
+		HeadRef: examplerepo.PRBranch, BaseSHA: d.repo.BaseSHA, BaseRef: examplerepo.MainBranch, Merged: true,
+		MergeSHA: d.repo.HeadSHA, Sender: "carol"})
 }
 
 func (d *demo) drift(ctx context.Context) error {
@@ -129,38 +110,22 @@ func (d *demo) drift(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("kubectl-edit set payment-service replicas to 5 on staging")
-	src, err := d.source(ctx, examplerepo.MainBranch)
+	d.host.bot.SelfHealOnce(ctx, time.Minute)
+	recs, err := d.store.History(ctx, "payment-service-staging", "staging", 1)
 	if err != nil {
 		return err
 	}
-	inv, err := d.rec.Planner.Discover(ctx, src)
-	if err != nil {
-		return err
-	}
-	results := d.rec.Drift(ctx, inv.Apps, reconcile.DriftOptions{Heal: true})
-	for _, r := range results {
-		if r.Drifted {
-			fmt.Printf("  DRIFTED %s@%s from %s\n", r.App.Name, r.App.Cluster.Name, r.Revision[:12])
-			for _, c := range r.Changes {
-				fmt.Printf("%s", indent(c.Diff))
-			}
-			if r.Heal != nil && r.Heal.Err == nil {
-				fmt.Println("  HEALED: synced back")
-			}
-		}
+	if len(recs) > 0 {
+		r := recs[0]
+		fmt.Printf("self-heal: %s sync of payment-service-staging at %s, trigger %s\n", r.Phase, r.Revision[:12], r.Trigger)
 	}
 	dep, err := cs.AppsV1().Deployments("payment-service").Get(ctx, "payment-service", metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("payment-service replicas on staging are %d again\n", *dep.Spec.Replicas)
 	if *dep.Spec.Replicas == 5 {
-		fmt.Fprintln(os.Stderr, "the drift was not healed")
-		return fmt.Errorf("drift not healed")
+		return fmt.Errorf("payment-service replicas on staging are still 5: the drift was not healed")
 	}
+	fmt.Printf("payment-service replicas on staging are %d again\n", *dep.Spec.Replicas)
 	return nil
-}
-
-func indent(s string) string {
-	return "    " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n    ") + "\n"
 }
