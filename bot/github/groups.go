@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
-	"time"
 
 	gh "github.com/google/go-github/v60/github"
 )
@@ -20,7 +18,7 @@ func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	if teams, ok := h.groups.get(org, login); ok {
+	if teams, ok := h.groups.Get(org, login); ok {
 		return teams, nil
 	}
 	inst, _, _, err := h.client(ctx, repo)
@@ -44,7 +42,7 @@ func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error)
 			teams = append(teams, org+"/"+slug)
 		}
 	}
-	h.groups.put(org, login, teams)
+	h.groups.Put(org, login, teams)
 	return teams, nil
 }
 
@@ -70,45 +68,4 @@ func listTeams(ctx context.Context, c *gh.Client, org string) ([]string, error) 
 func isNotFound(err error) bool {
 	var e *gh.ErrorResponse
 	return errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == http.StatusNotFound
-}
-
-// groupCache remembers memberships per (owner, user) for a while.
-type groupCache struct {
-	ttl     time.Duration
-	mu      sync.Mutex
-	entries map[[2]string]groupEntry
-}
-
-type groupEntry struct {
-	groups  []string
-	expires time.Time
-}
-
-func newGroupCache(ttl time.Duration) *groupCache {
-	if ttl == 0 {
-		ttl = DefaultGroupsTTL
-	}
-	return &groupCache{ttl: ttl, entries: map[[2]string]groupEntry{}}
-}
-
-func (c *groupCache) get(owner, user string) ([]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[[2]string{owner, user}]
-	if !ok || time.Now().After(e.expires) {
-		return nil, false
-	}
-	return append([]string(nil), e.groups...), true
-}
-
-func (c *groupCache) put(owner, user string, groups []string) {
-	if c.ttl < 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries[[2]string{owner, user}] = groupEntry{
-		groups:  append([]string(nil), groups...),
-		expires: time.Now().Add(c.ttl),
-	}
 }

@@ -72,7 +72,7 @@ type Host struct {
 	installations map[string]int64
 	clients       map[int64]*installation
 
-	groups *groupCache
+	groups *bot.GroupCache
 }
 
 // installation is one App installation: its token source and API client.
@@ -120,7 +120,7 @@ func New(opts Options) (*Host, error) {
 		key:           key,
 		installations: map[string]int64{},
 		clients:       map[int64]*installation{},
-		groups:        newGroupCache(opts.GroupsTTL),
+		groups:        bot.NewGroupCache(groupsTTL(opts.GroupsTTL)),
 	}
 	h.app = h.newClient(atr)
 	for repo, id := range opts.Installations {
@@ -183,4 +183,13 @@ func parsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
 		return nil, errors.New("private key is not an RSA key")
 	}
 	return key, nil
+}
+
+// groupsTTL is how long team memberships are cached: DefaultGroupsTTL
+// unless the options say otherwise.
+func groupsTTL(ttl time.Duration) time.Duration {
+	if ttl == 0 {
+		return DefaultGroupsTTL
+	}
+	return ttl
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 )
@@ -20,7 +18,7 @@ func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error)
 		return nil, err
 	}
 	namespace := repo[:strings.LastIndex(repo, "/")]
-	if groups, ok := h.groups.get(namespace, login); ok {
+	if groups, ok := h.groups.Get(namespace, login); ok {
 		return groups, nil
 	}
 	users, _, err := h.client.Users.ListUsers(&gl.ListUsersOptions{Username: gl.Ptr(login)}, gl.WithContext(ctx))
@@ -34,7 +32,7 @@ func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error)
 			return nil, err
 		}
 	}
-	h.groups.put(namespace, login, groups)
+	h.groups.Put(namespace, login, groups)
 	return groups, nil
 }
 
@@ -64,45 +62,4 @@ func ancestry(namespace string) []string {
 		out[i] = strings.Join(parts[:i+1], "/")
 	}
 	return out
-}
-
-// groupCache remembers memberships per (namespace, user) for a while.
-type groupCache struct {
-	ttl     time.Duration
-	mu      sync.Mutex
-	entries map[[2]string]groupEntry
-}
-
-type groupEntry struct {
-	groups  []string
-	expires time.Time
-}
-
-func newGroupCache(ttl time.Duration) *groupCache {
-	if ttl == 0 {
-		ttl = DefaultGroupsTTL
-	}
-	return &groupCache{ttl: ttl, entries: map[[2]string]groupEntry{}}
-}
-
-func (c *groupCache) get(namespace, user string) ([]string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[[2]string{namespace, user}]
-	if !ok || time.Now().After(e.expires) {
-		return nil, false
-	}
-	return append([]string(nil), e.groups...), true
-}
-
-func (c *groupCache) put(namespace, user string, groups []string) {
-	if c.ttl < 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries[[2]string{namespace, user}] = groupEntry{
-		groups:  append([]string(nil), groups...),
-		expires: time.Now().Add(c.ttl),
-	}
 }

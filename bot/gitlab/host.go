@@ -53,7 +53,7 @@ type Host struct {
 	token         string
 	webhookSecret []byte
 	client        *gl.Client
-	groups        *groupCache
+	groups        *bot.GroupCache
 
 	mu       sync.Mutex
 	username string
@@ -85,7 +85,7 @@ func New(opts Options) (*Host, error) {
 		token:         string(opts.Token),
 		webhookSecret: append([]byte(nil), opts.WebhookSecret...),
 		client:        c,
-		groups:        newGroupCache(opts.GroupsTTL),
+		groups:        bot.NewGroupCache(groupsTTL(opts.GroupsTTL)),
 		username:      opts.Username,
 	}, nil
 }
@@ -130,4 +130,13 @@ func checkRepo(repo string) error {
 		return fmt.Errorf("gitlab: project %q is not group/project", repo)
 	}
 	return nil
+}
+
+// groupsTTL is how long team memberships are cached: DefaultGroupsTTL
+// unless the options say otherwise.
+func groupsTTL(ttl time.Duration) time.Duration {
+	if ttl == 0 {
+		return DefaultGroupsTTL
+	}
+	return ttl
 }
