@@ -25,36 +25,21 @@ import (
 // the fleet test uses all three and stops c3.
 var clusterNames = []string{"c1", "c2", "c3"}
 
-var (
-	envOnce sync.Once
-	env     *localcluster.Env
-	envErr  error
-)
+// shared are the clusters of this test binary.
+var shared = &localcluster.Shared{Names: clusterNames}
 
-// TestMain tears down the shared clusters, which the first test that needs
-// them starts, so that unit tests run without them.
+// TestMain stops the shared clusters, which the first test needing them
+// starts, so that the other tests run without them.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if env != nil {
-		env.Close()
-	}
+	shared.Close()
 	os.Exit(code)
 }
 
-// needEnv returns the shared clusters, starting them on first use. Missing
-// binaries fail the test with the command that builds them.
+// needEnv returns the shared clusters, starting them on first use.
 func needEnv(t testing.TB) *localcluster.Env {
 	t.Helper()
-	bin := localcluster.RequireBinaries(t)
-	envOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		env, envErr = localcluster.Start(ctx, localcluster.Options{Names: clusterNames, BinDir: bin})
-	})
-	if envErr != nil {
-		t.Fatalf("start local clusters: %v", envErr)
-	}
-	return env
+	return shared.Need(t)
 }
 
 // newStore opens a fresh SQLite store for one test.
