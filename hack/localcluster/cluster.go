@@ -42,8 +42,8 @@ func (c *cluster) restConfig() *rest.Config {
 		Host:            c.server(),
 		BearerToken:     c.pki.token,
 		TLSClientConfig: rest.TLSClientConfig{CAData: c.pki.caPEM},
-		QPS:             50,
-		Burst:           100,
+		QPS:             200,
+		Burst:           400,
 	}
 }
 

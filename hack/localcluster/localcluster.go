@@ -188,7 +188,7 @@ func (e *Env) Kubeconfig() []byte { return append([]byte(nil), e.kubeconfig...) 
 func (e *Env) KubeconfigPath() string { return e.kubeconfigPath }
 
 // RESTConfig returns a new admin client configuration for cluster name, with
-// QPS 50 and Burst 100. Callers may modify it.
+// QPS 200 and Burst 400. Callers may modify it.
 func (e *Env) RESTConfig(name string) *rest.Config { return e.get(name).restConfig() }
 
 // Server returns the apiserver URL of cluster name (https://127.0.0.1:port).
