@@ -102,7 +102,7 @@ func New(cfg *rest.Config, opts Options) (*Manager, error) {
 		// client-go's default of 5 requests a second throttles a wave of
 		// parallel applies; the API server's own priority and fairness
 		// protects it.
-		cfg.QPS, cfg.Burst = 100, 200
+		cfg.QPS, cfg.Burst = 200, 400
 	}
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, n: &m.requests} })
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
