@@ -54,6 +54,8 @@ type Planner struct {
 	// Scope tells namespaced kinds from cluster-scoped ones; nil uses
 	// BuiltinScope.
 	Scope Scope
+
+	expansions expandCache
 }
 
 // maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.
@@ -195,7 +197,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			return
 		}
 		set.File, set.Line = m.File, m.Line
-		apps, err = set.Expand(ctx, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL, Revision: d.src.Revision})
+		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL, Revision: d.src.Revision})
 		if err != nil {
 			d.fail(err)
 			return

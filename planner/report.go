@@ -73,7 +73,7 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	pairs := pairApps(invBase, invHead, opts)
 	appErrs := rep.headErrors(invHead, opts)
 	results := make([]AppDiff, len(pairs))
-	deps := [2]*dependencyIndex{newDependencyIndex(base.Repo), newDependencyIndex(head.Repo)}
+	deps := newDependencyIndex(head.Repo)
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
 	for i, pr := range pairs {
@@ -143,10 +143,13 @@ func keep(a *App, opts DiffOptions) bool {
 // diffPair renders one app at both revisions when the change affects it.
 // An unaffected app gives an AppDiff with no Status, which the report
 // leaves out.
-func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, base, head Source, pr appPair, changed []string, deps [2]*dependencyIndex) AppDiff {
+func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, base, head Source, pr appPair, changed []string, deps *dependencyIndex) AppDiff {
 	d := AppDiff{App: pr.key, Before: pr.before, After: pr.after}
+	// With the same Application at both revisions, every file its
+	// dependencies pass through is unchanged or changed; a changed one lies
+	// under a head dependency, so the head side alone decides.
 	if pr.before != nil && pr.after != nil && changed != nil && sameApp(pr.before, pr.after) &&
-		!Touches(deps[1].Dependencies(pr.after), changed) && !Touches(deps[0].Dependencies(pr.before), changed) {
+		!Touches(deps.Dependencies(pr.after), changed) {
 		return d
 	}
 	var before, after []*Object
