@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -20,6 +23,7 @@ import (
 	"github.com/gitwave/gitwave/bot/hostfake"
 	"github.com/gitwave/gitwave/gitrepo"
 	"github.com/gitwave/gitwave/hack/examplerepo"
+	"github.com/gitwave/gitwave/hack/localcluster"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/store"
@@ -44,7 +48,9 @@ var systemNamespaces = []string{"", "default", "kube-system", "kube-public", "ku
 // one untimed pull request first warms the Git mirror, the chart cache and
 // the clusters' informers, and its time is reported as cold-s.
 func BenchmarkPRWebhookToComment(b *testing.B) {
+	defer quietLogs()()
 	e := needEnv(b)
+	defer keepNodeLeases(e)()
 	f := newFixture(b, fixtureOptions{Env: e})
 	resetClusters(b, f)
 	srv := httptest.NewServer(f.bot.Handler())
@@ -91,9 +97,7 @@ func timePR(b *testing.B, f *fixture, srv *httptest.Server, n int) time.Duration
 	took := time.Since(start)
 	b.StopTimer()
 	checkLiveDiff(b, f, comment)
-	waitFor(b, 2*time.Minute, 5*time.Millisecond, "gitwave/diff status of pull request "+strconv.Itoa(n), func() bool {
-		return finalDiffStatuses(f) >= n
-	})
+	waitJobsDone(b, srv, "pull_request", n)
 	b.StartTimer()
 	return took
 }
@@ -116,18 +120,6 @@ func checkLiveDiff(b *testing.B, f *fixture, comment string) {
 	}
 }
 
-// finalDiffStatuses counts the gitwave/diff statuses past pending on the
-// pull request's head: one per diff job that finished.
-func finalDiffStatuses(f *fixture) int {
-	n := 0
-	for _, s := range f.gh.Statuses(exampleRepo, f.ex.HeadSHA) {
-		if s.Context == "gitwave/diff" && s.State != "pending" {
-			n++
-		}
-	}
-	return n
-}
-
 // syncTime is one app's sync on one cluster as the deploy comment reports
 // it: the whole sync and the part spent waiting for health, in seconds.
 type syncTime struct {
@@ -144,12 +136,15 @@ type syncTime struct {
 // deployed to every cluster. wait-share is the time the syncs spent waiting
 // for health over their whole time, summed over every app and cluster from
 // the Time column of the deploy comment (the applier's Result.Duration and
-// WaitDuration); sync-span-s is from the first sync's start to the last
+// WaitDuration, rounded there to 0.1 s); app-syncs counts those syncs per
+// merge; sync-span-s is from the first sync's start to the last
 // one's end in the store's history, the rest of total-s being queue, fetch,
 // render and report.
 func BenchmarkMergeToDeployed(b *testing.B) {
+	defer quietLogs()()
 	e := needEnv(b)
-	var total, span, syncSum, waitSum float64
+	defer keepNodeLeases(e)()
+	var total, span, syncSum, waitSum, syncs float64
 	b.StopTimer()
 	for range b.N {
 		f := newFixture(b, fixtureOptions{Env: e, Author: "carol"})
@@ -171,9 +166,11 @@ func BenchmarkMergeToDeployed(b *testing.B) {
 		comment := waitComment(b, f, 1, benchDeployMarker, 5*time.Minute)
 		total += time.Since(start).Seconds()
 		b.StopTimer()
+		waitJobsDone(b, srv, "merged", 1)
 		stop()
 		srv.Close()
 		times := deployTimes(b, f, comment)
+		syncs += float64(len(times))
 		for _, t := range times {
 			syncSum += t.total
 			waitSum += t.wait
@@ -185,6 +182,7 @@ func BenchmarkMergeToDeployed(b *testing.B) {
 	b.ReportMetric(span/n, "sync-span-s")
 	b.ReportMetric(syncSum/n, "sync-sum-s")
 	b.ReportMetric(waitSum/syncSum, "wait-share")
+	b.ReportMetric(syncs/n, "app-syncs")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -249,6 +247,37 @@ func runWorkers(f *fixture) (stop func()) {
 		_ = f.bot.RunWorkers(ctx)
 	}()
 	return func() { cancel(); <-done }
+}
+
+// quietLogs keeps the Bots created until the returned function is called
+// from logging below Warn, so that their job logs do not split the
+// benchmark's result line.
+func quietLogs() (restore func()) {
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	return func() { slog.SetDefault(old) }
+}
+
+// waitJobsDone waits until the Bot's /metrics counts n jobs of kind done,
+// so that the next step starts with no job running.
+func waitJobsDone(b *testing.B, srv *httptest.Server, kind string, n int) {
+	b.Helper()
+	prefix := `gitwave_jobs_total{kind="` + kind + `",outcome="done"} `
+	waitFor(b, 2*time.Minute, 20*time.Millisecond, strconv.Itoa(n)+" "+kind+" jobs done", func() bool {
+		resp, err := srv.Client().Get(srv.URL + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		text, _ := io.ReadAll(resp.Body)
+		for _, line := range strings.Split(string(text), "\n") {
+			if v, ok := strings.CutPrefix(line, prefix); ok {
+				done, _ := strconv.Atoi(v)
+				return done >= n
+			}
+		}
+		return false
+	})
 }
 
 // post sends a signed webhook over loopback and expects 202.
@@ -371,4 +400,61 @@ func deleteNamespaces(b *testing.B, cs kubernetes.Interface, cluster string, nam
 		}
 		return true
 	})
+}
+
+// keepNodeLeases renews the Lease of every node of every cluster every 10 s
+// until the returned function is called. kwok, as hack/localcluster starts
+// it (without --node-lease-duration-seconds), renews none, so the node
+// controller finds the fake node's heartbeat 50 s old, marks it NotReady
+// about once a minute and with it every pod on it, which kwok's stages
+// never make Ready again: a Deployment caught by that waits for health
+// until the applier's deadline.
+func keepNodeLeases(e *localcluster.Env) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var clients []kubernetes.Interface
+	for _, c := range e.Names() {
+		clients = append(clients, kubernetes.NewForConfigOrDie(e.RESTConfig(c)))
+	}
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			for _, cs := range clients {
+				renewNodeLeases(ctx, cs)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// renewNodeLeases renews, or creates, the Lease of each node of a cluster,
+// as a kubelet does. Failures are left to the next round.
+func renewNodeLeases(ctx context.Context, cs kubernetes.Interface) {
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return
+	}
+	leases := cs.CoordinationV1().Leases("kube-node-lease")
+	for _, n := range nodes.Items {
+		now := metav1.NewMicroTime(time.Now())
+		l, err := leases.Get(ctx, n.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			holder, seconds := n.Name, int32(40)
+			_, _ = leases.Create(ctx, &coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Name: n.Name},
+				Spec: coordinationv1.LeaseSpec{HolderIdentity: &holder, LeaseDurationSeconds: &seconds, RenewTime: &now}}, metav1.CreateOptions{})
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		l.Spec.RenewTime = &now
+		_, _ = leases.Update(ctx, l, metav1.UpdateOptions{})
+	}
 }

@@ -90,6 +90,10 @@ func (c *cluster) args(component string) []string {
 			"--kubeconfig=" + kubeconfig,
 			"--manage-all-nodes=true",
 			"--server-address=127.0.0.1:0",
+			// Without a lease duration kwok never renews the node's lease,
+			// and the node controller marks the node and all its pods
+			// NotReady every 40 to 55 seconds.
+			"--node-lease-duration-seconds=40",
 			"-c", c.opts.StagesFile,
 		}
 	}
