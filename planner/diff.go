@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -55,6 +56,10 @@ func DiffObjects(before, after []*Object) ([]Change, error) {
 // diffOne builds the change for one object; o supplies phase and wave.
 func diffOne(o *Object, before, after *unstructured.Unstructured) (Change, error) {
 	c := Change{Key: o.Key, Version: o.Version, Phase: o.Phase, Wave: o.Wave, Hook: o.Hook}
+	if before != nil && after != nil && reflect.DeepEqual(before.Object, after.Object) {
+		c.Action = ActionUnchanged // most objects of a large diff: skip rendering YAML
+		return c, nil
+	}
 	before, after = MaskSecrets(before, after)
 	from, err := objectYAML(before)
 	if err != nil {
