@@ -100,6 +100,7 @@ kustomize_version=$(sed -n 's/^KUSTOMIZE_VERSION=//p' <<<"$tools")
 hack/bench/render.sh "$work" || status=1
 hack/bench/diff.sh "$work" || status=1
 hack/bench/memory.sh "$work" || status=1
+hack/bench/apply.sh "$work" || status=1 # issue 4: sync, live diff and drift against kubectl
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
