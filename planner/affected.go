@@ -44,15 +44,7 @@ func (x *dependencyIndex) Dependencies(app *App) []string {
 	if err != nil {
 		return []string{"."}
 	}
-	x.mu.Lock()
-	deps, ok := x.sources[string(key)]
-	x.mu.Unlock()
-	if !ok {
-		deps = x.sourceDeps(app, sources)
-		x.mu.Lock()
-		x.sources[string(key)] = deps
-		x.mu.Unlock()
-	}
+	deps := x.memo(x.sources, string(key), func() []string { return x.sourceDeps(app, sources) })
 	return append([]string{app.File}, deps...)
 }
 
@@ -94,17 +86,22 @@ func (x *dependencyIndex) sourceDeps(app *App, sources []ApplicationSource) []st
 // chartDependencies lists the local charts (file://) a chart's Chart.yaml
 // depends on.
 func (x *dependencyIndex) chartDependencies(dir string) []string {
+	return x.memo(x.charts, dir, func() []string { return readChartDependencies(x.repo, dir) })
+}
+
+// memo returns m[key], computing and keeping it on first use.
+func (x *dependencyIndex) memo(m map[string][]string, key string, compute func() []string) []string {
 	x.mu.Lock()
-	deps, ok := x.charts[dir]
+	v, ok := m[key]
 	x.mu.Unlock()
 	if ok {
-		return deps
+		return v
 	}
-	deps = readChartDependencies(x.repo, dir)
+	v = compute()
 	x.mu.Lock()
-	x.charts[dir] = deps
+	m[key] = v
 	x.mu.Unlock()
-	return deps
+	return v
 }
 
 func readChartDependencies(repo fs.FS, dir string) []string {
@@ -157,17 +154,7 @@ func (x *dependencyIndex) kustomizeClosure(dir string) []string {
 // kustomizeRefs lists the local paths that dir's kustomization names as
 // resources, bases or components; nil when dir has none.
 func (x *dependencyIndex) kustomizeRefs(dir string) []string {
-	x.mu.Lock()
-	refs, ok := x.kust[dir]
-	x.mu.Unlock()
-	if ok {
-		return refs
-	}
-	refs = readKustomizeRefs(x.repo, dir)
-	x.mu.Lock()
-	x.kust[dir] = refs
-	x.mu.Unlock()
-	return refs
+	return x.memo(x.kust, dir, func() []string { return readKustomizeRefs(x.repo, dir) })
 }
 
 func readKustomizeRefs(repo fs.FS, dir string) []string {
