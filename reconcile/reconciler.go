@@ -35,6 +35,9 @@ type Reconciler struct {
 	invs map[string]*inventoryAt
 }
 
+// maxRevisions bounds the revisions a Reconciler keeps discovered.
+const maxRevisions = 32
+
 // inventoryAt is a repository revision with its discovered apps.
 type inventoryAt struct {
 	src planner.Source
@@ -60,7 +63,9 @@ func (r *Reconciler) at(ctx context.Context, rev string) (*inventoryAt, error) {
 	}
 	ia := &inventoryAt{src: src, inv: inv}
 	r.mu.Lock()
-	if r.invs == nil {
+	if r.invs == nil || len(r.invs) >= maxRevisions {
+		// A long-running server reads a new revision per merge; start
+		// over rather than keep every revision it ever read.
 		r.invs = map[string]*inventoryAt{}
 	}
 	r.invs[rev] = ia
