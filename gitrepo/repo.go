@@ -25,6 +25,10 @@ type Repo struct {
 	lastFetch time.Time
 
 	blobs *blobReader
+
+	// commits are full SHAs already verified to name commits here; Git
+	// never takes a commit back, so they need no second rev-parse.
+	commits sync.Map
 }
 
 // Open opens the repository at o.Location. A local path is read in place; a

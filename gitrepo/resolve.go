@@ -88,10 +88,15 @@ func (e *notFoundError) Is(target error) bool { return target == ErrRevisionNotF
 // lookup resolves rev against what is already in the repository, without
 // fetching. It returns "" when nothing matches.
 func (r *Repo) lookup(ctx context.Context, rev string) (string, error) {
+	if _, ok := r.commits.Load(rev); ok {
+		return rev, nil
+	}
 	for _, candidate := range r.candidates(rev) {
 		out, err := r.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", candidate+"^{commit}")
 		if err == nil {
-			return strings.TrimSpace(string(out)), nil
+			sha := strings.TrimSpace(string(out))
+			r.commits.Store(sha, true)
+			return sha, nil
 		}
 		if exitCode(err) != 1 {
 			return "", err
