@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,6 @@ import (
 
 	"sigs.k8s.io/yaml"
 )
-
-// The -update flag regenerates golden files. Another test file of the
-// package may define it first; this one then reuses it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func appsetUpdateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 const (
 	appsetRepoURL  = "https://github.com/org/k8s-gitops.git"
@@ -111,7 +97,7 @@ func TestExpandGolden(t *testing.T) {
 
 func appsetCheckGolden(t *testing.T, file string, got []byte) {
 	t.Helper()
-	if appsetUpdateGolden() {
+	if *update {
 		if err := os.WriteFile(file, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

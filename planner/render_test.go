@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,19 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 )
-
-func init() {
-	// Other test files of the package may define -update too; define it
-	// only when nobody has.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // renderRepo is the fixture repository of the renderer tests.
 var renderRepo = os.DirFS("testdata/render/repo")
@@ -130,7 +116,7 @@ func goldenYAML(t *testing.T, name string, objs []Rendered) {
 		fmt.Fprintf(&b, "---\n# Source: %s\n%s", o.File, data)
 	}
 	path := filepath.Join("testdata", "render", "golden", name)
-	if updateGolden() {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
