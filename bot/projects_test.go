@@ -14,8 +14,8 @@ import (
 
 // mainProjects are the AppProjects the default branch defines in these
 // tests: applications may deploy anywhere but to the namespace
-// payment-service (a "!" entry) and, with no clusterResourceWhitelist,
-// nothing cluster-scoped; platform may deploy redis to production
+// payment-service (a "!" entry), and of cluster-scoped kinds only
+// Namespaces named inventory-*; platform may deploy redis to production
 // clusters only. infrastructure is not defined.
 const mainProjects = `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
@@ -25,6 +25,7 @@ spec:
   destinations:
     - {server: '*', namespace: '*'}
     - {server: '*', namespace: '!payment-service'}
+  clusterResourceWhitelist: [{group: '', kind: Namespace, name: 'inventory-*'}]
 ---
 apiVersion: argoproj.io/v1alpha1
 kind: AppProject
