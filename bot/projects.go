@@ -3,8 +3,11 @@ package bot
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
@@ -72,26 +75,43 @@ func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *p
 	if !projs.Enforced() {
 		return pr
 	}
+	found := make([][]planner.Violation, len(rep.Apps))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
 		if d.After == nil || d.Status == planner.AppError {
 			continue
 		}
-		vs := projs.CheckApp(d.After)
-		if len(vs) == 0 || vs[0].Rule != planner.RuleProject {
-			if plan, err := b.planner.Plan(ctx, inv, head.Repo, d.After); err == nil {
-				vs = append(vs, projs.CheckObjects(d.After, plan.Objects, nil)...)
-			}
-		}
+		g.Go(func() error {
+			found[i] = b.checkProject(ctx, projs, d.After, head, inv)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i, vs := range found {
 		if len(vs) == 0 {
 			continue
 		}
-		pr.perApp[d.App] = vs
+		pr.perApp[rep.Apps[i].App] = vs
 		if pr.first == nil {
 			pr.first = &vs[0]
 		}
 	}
 	return pr
+}
+
+// checkProject checks one app, and its objects when its project restricts
+// them and it renders (a render error is the diff's to report).
+func (b *Bot) checkProject(ctx context.Context, projs *planner.Projects, app *planner.App, head planner.Source, inv *planner.Inventory) []planner.Violation {
+	vs := projs.CheckApp(app)
+	if len(vs) > 0 && vs[0].Rule == planner.RuleProject || !projs.Restricts(app) {
+		return vs
+	}
+	if plan, err := b.planner.Plan(ctx, inv, head.Repo, app); err == nil {
+		vs = append(vs, projs.CheckObjects(app, plan.Objects, nil)...)
+	}
+	return vs
 }
 
 // addTo puts the project verdicts into the policy report: the app's Policy

@@ -30,6 +30,10 @@ type AppProject struct {
 	File string `json:"-"`
 	// Line is the 1-based line where the manifest's document starts.
 	Line int `json:"-"`
+
+	// implicit marks the allow-all default project of a repository that
+	// does not define "default".
+	implicit bool
 }
 
 // AppProjectSpec is what a project permits. gitwave enforces sourceRepos,
@@ -75,7 +79,7 @@ const DefaultProject = "default"
 // repository, every server and namespace, every cluster-scoped kind, and,
 // having no namespaced list, every namespaced kind.
 func allowAllDefault() *AppProject {
-	return &AppProject{Metadata: ObjectMeta{Name: DefaultProject}, Spec: AppProjectSpec{
+	return &AppProject{implicit: true, Metadata: ObjectMeta{Name: DefaultProject}, Spec: AppProjectSpec{
 		SourceRepos:              []string{"*"},
 		Destinations:             []Destination{{Server: "*", Namespace: "*"}},
 		ClusterResourceWhitelist: []ClusterResourceRestriction{{Group: "*", Kind: "*"}},
@@ -249,6 +253,14 @@ func (p *Projects) Names() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// Restricts reports whether an app's objects are checked at all: false
+// when nothing is enforced or the app is in the allow-all default project,
+// so that callers can skip rendering and cluster lookups for it.
+func (p *Projects) Restricts(app *App) bool {
+	proj, err := p.Project(app.Project)
+	return err != nil || proj != nil && !proj.implicit
 }
 
 // Project returns the project an app names, as enforced: the repository's

@@ -174,7 +174,7 @@ func (p *Projects) CheckObjects(app *App, objs []*Object, scope Scope) []Violati
 	if err != nil {
 		return []Violation{violation(app, app.Project, RuleProject, "", err.Error())}
 	}
-	if proj == nil {
+	if proj == nil || proj.implicit {
 		return nil
 	}
 	if scope != nil {

@@ -493,3 +493,21 @@ func TestProjectErrorSaysWhichRuleOfWhichProject(t *testing.T) {
 		t.Errorf("error = %v; want %q", err, want)
 	}
 }
+
+// TestRestricts: an app in the allow-all default project, or in a
+// repository without AppProjects, needs no object checks; any other does.
+func TestRestricts(t *testing.T) {
+	projs, _ := LoadProjects(context.Background(), Source{Repo: projectRepo(), Revision: "r1"})
+	for _, tt := range []struct {
+		project string
+		want    bool
+	}{{"team-a", true}, {"team-z", true}, {"", false}, {DefaultProject, false}} {
+		if got := projs.Restricts(&App{Project: tt.project}); got != tt.want {
+			t.Errorf("Restricts(%q) = %v; want %v", tt.project, got, tt.want)
+		}
+	}
+	var none *Projects
+	if none.Restricts(&App{Project: "team-a"}) {
+		t.Error("nothing enforced, yet team-a restricts")
+	}
+}

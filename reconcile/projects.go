@@ -53,7 +53,7 @@ func (t trustedProjects) admitApp(a *planner.App) error {
 // the scope the cluster applies them with, and the namespace that
 // CreateNamespace=true would create when it does not exist yet.
 func (r *Reconciler) admitObjects(ctx context.Context, t trustedProjects, a *planner.App, objs []*planner.Object) error {
-	if !t.projs.Enforced() {
+	if !t.projs.Restricts(a) {
 		return nil
 	}
 	m := r.manager(a.Cluster.Name)
