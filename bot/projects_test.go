@@ -140,3 +140,34 @@ func TestPRShowsProjectViolations(t *testing.T) {
 		t.Errorf("gitwave/policy = %+v; want a failure naming the first violation", pol)
 	}
 }
+
+// permissiveApplications is the AppProject applications as a pull request
+// would like it: everything permitted.
+const permissiveApplications = `apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata: {name: applications, namespace: argocd}
+spec:
+  sourceRepos: ['*']
+  destinations: [{server: '*', namespace: '*'}]
+  clusterResourceWhitelist: [{group: '*', kind: '*'}]
+`
+
+// TestSlashSyncUsesDefaultBranchProjects: /sync on an open pull request
+// deploys its head, but holds it to the default branch's AppProjects, not
+// to the permissive one the pull request brings.
+func TestSlashSyncUsesDefaultBranchProjects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{Author: "carol"})
+	commitFiles(t, f, examplerepo.MainBranch, map[string]string{"projects/projects.yaml": mainProjects})
+	head := commitFiles(t, f, examplerepo.PRBranch, map[string]string{"projects/projects.yaml": permissiveApplications})
+	f.gh.AddPullRequest(exampleRepo, hostfake.PullRequest{Number: 1, Title: "Deploy payment-service v2.4.0", Author: "carol",
+		Head: examplerepo.PRBranch, Base: examplerepo.MainBranch, HeadSHA: head, BaseSHA: f.ex.BaseSHA})
+	f.comment("carol", "/sync payment-service-staging")
+	f.run()
+	got := f.lastReply()
+	if !strings.Contains(got, "refused by its AppProject, nothing applied: "+paymentRefused) {
+		t.Errorf("/sync answer does not refuse payment-service by the default branch's project:\n%s", got)
+	}
+	if strings.Contains(got, "no cluster is configured") {
+		t.Errorf("/sync went on to the clusters:\n%s", got)
+	}
+}
