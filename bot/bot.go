@@ -119,7 +119,7 @@ func New(opts Options) (*Bot, error) {
 		key := repoKey(r.Host, r.Name)
 		b.repos[key] = r
 		b.recs[key] = &reconcile.Reconciler{Planner: b.planner, Fleet: opts.Fleet, History: opts.Store,
-			Source: b.mirrors.sourceFunc(r)}
+			Source: b.mirrors.sourceFunc(r), Projects: b.defaultBranchProjects(r)}
 	}
 	b.commands = b.runners()
 	return b, nil

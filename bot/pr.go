@@ -20,6 +20,8 @@ type prDiff struct {
 	files      []string
 	report     *planner.Report
 	policy     policyReport
+	// appNotes are the AppProject violations under each app.
+	appNotes map[planner.AppKey][]string
 }
 
 // refreshDiff renders the pull request from its merge base to its head,
@@ -45,6 +47,7 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		Limit:    commentLimit(t.host),
 		Verdicts: d.policy.perApp,
 		Notes:    notes,
+		AppNotes: d.appNotes,
 		Command:  fmt.Sprintf("gitwave diff --repo %s --base %s --head %s", t.repo.URL, short(d.base.Revision), short(d.head.Revision)),
 	})
 	if err := b.publishDiff(ctx, t, pr.Number, parts); err != nil {
@@ -103,6 +106,9 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 		return nil, err
 	}
 	d.policy = checkChange(b.policyAt(policySrc), s, d.report, d.base, d.head, files)
+	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
+	projects.addTo(&d.policy)
+	d.appNotes = projects.appNotes()
 	return d, nil
 }
 

@@ -18,6 +18,9 @@
 //     change set of Changes; DiffRevisions does so for every app that a
 //     change between two revisions touches (Dependencies, Touches), giving a
 //     Report that the CLI, the PR comment and the sync log all render.
+//   - LoadProjects reads the repository's AppProjects; Projects.CheckApp and
+//     CheckObjects hold an app, and the objects Plan gives it, to its
+//     project as Argo CD does, and name which rule refused which object.
 //
 // The planner is pure: it reads nothing but the fs.FS it is given, makes no
 // network call and knows no cluster. The one thing it may ask of a cluster,

@@ -30,6 +30,11 @@ type Reconciler struct {
 	// Source opens the repository at a revision, for drift checks of an
 	// app at the revision it was deployed from.
 	Source SourceFunc
+	// Projects gives the trusted AppProjects every sync is checked
+	// against; nil reads them from the revision being synced (the CLI's
+	// choice: its user is trusted). The bot reads them from the default
+	// branch, never from a pull request.
+	Projects ProjectsFunc
 
 	mu   sync.Mutex
 	invs map[string]*inventoryAt

@@ -38,8 +38,11 @@ type AppResult struct {
 // Sync syncs apps from one revision in app-of-apps wave order: apps with
 // the same wave path (planner.App.Order) sync together, every cluster in
 // parallel, and the next group starts only when the previous one succeeded
-// everywhere. Apps after a failed group are reported as skipped.
+// everywhere. Apps after a failed group are reported as skipped. An app its
+// AppProject refuses applies nothing and fails with a
+// *planner.ProjectError.
 func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.Inventory, apps []*planner.App, opts SyncOptions) []AppResult {
+	projs := r.projects(ctx, src)
 	sorted := slices.Clone(apps)
 	slices.SortStableFunc(sorted, planner.CompareAppOrder)
 	var out []AppResult
@@ -57,7 +60,7 @@ func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.
 			}
 			continue
 		}
-		results := r.syncGroup(ctx, src, inv, group, opts)
+		results := r.syncGroup(ctx, src, inv, group, projs, opts)
 		for _, res := range results {
 			if res.Err != nil {
 				failed = true
@@ -69,13 +72,20 @@ func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.
 }
 
 // syncGroup plans and syncs apps of one wave in parallel.
-func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *planner.Inventory, group []*planner.App, opts SyncOptions) []AppResult {
+func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *planner.Inventory, group []*planner.App, projs trustedProjects, opts SyncOptions) []AppResult {
 	results := make([]AppResult, len(group))
 	var reqs []applier.SyncRequest
 	var idx []int
 	for i, a := range group {
 		results[i].App = a
+		if err := projs.admitApp(a); err != nil {
+			results[i].Err = err
+			continue
+		}
 		plan, err := r.Planner.Plan(ctx, inv, src.Repo, a)
+		if err == nil {
+			err = r.admitObjects(ctx, projs, a, plan.Objects)
+		}
 		if err != nil {
 			results[i].Err = err
 			continue

@@ -27,6 +27,10 @@ type DiffOptions struct {
 	// Notes are lines printed under the title (a cluster that could not be
 	// reached, a rollback pin on an app).
 	Notes []string
+	// AppNotes are lines printed at the top of an app's section, as given
+	// (the caller makes them safe Markdown); an app with notes is shown
+	// even when it renders unchanged.
+	AppNotes map[planner.AppKey][]string
 	// Command is how a reader sees the full diff locally, named when a
 	// diff had to be shortened.
 	Command string
@@ -42,10 +46,11 @@ func Diff(rep *planner.Report, opts DiffOptions) []string {
 	head := header(rep, opts)
 	sections := make([]string, 0, len(rep.Apps))
 	for i := range rep.Apps {
-		if rep.Apps[i].Status == planner.AppUnchanged {
+		notes := opts.AppNotes[rep.Apps[i].App]
+		if rep.Apps[i].Status == planner.AppUnchanged && len(notes) == 0 {
 			continue
 		}
-		sections = append(sections, section(&rep.Apps[i], limit-len(head)-len(continued(opts, 2))-64, opts.Command))
+		sections = append(sections, section(&rep.Apps[i], notes, limit-len(head)-len(continued(opts, 2))-64, opts.Command))
 	}
 	return pack(head, sections, limit, opts)
 }
@@ -94,7 +99,7 @@ func summaryTable(rep *planner.Report, opts DiffOptions) string {
 	var same []string
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
-		if d.Status == planner.AppUnchanged {
+		if d.Status == planner.AppUnchanged && len(opts.AppNotes[d.App]) == 0 {
 			same = append(same, code(d.App.String()))
 			continue
 		}

@@ -7,14 +7,20 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-// section renders one app's collapsible diff, shortened to fit budget
-// characters.
-func section(d *planner.AppDiff, budget int, command string) string {
+// section renders one app's collapsible diff, with its notes on top,
+// shortened to fit budget characters.
+func section(d *planner.AppDiff, notes []string, budget int, command string) string {
 	a, c, r := d.Counts()
 	var b strings.Builder
 	fmt.Fprintf(&b, "<details><summary><b>%s</b> on <b>%s</b>: %s</summary>\n\n", html(d.App.App), html(d.App.Cluster), summaryLine(d, a, c, r))
 	if d.Note != "" {
 		b.WriteString("> " + escapeInline(d.Note) + "\n\n")
+	}
+	for _, n := range notes {
+		b.WriteString("> " + n + "\n")
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
 	}
 	if d.Status == planner.AppError {
 		b.WriteString("```\n" + fence(d.Error) + "\n```\n</details>\n\n")

@@ -1,40 +1,47 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gitwave/gitwave/planner"
 )
 
 func newValidateCmd() *cobra.Command {
 	var f repoFlags
 	cmd := &cobra.Command{
 		Use:   "validate",
-		Short: "Check every app renders, without a cluster; list every problem with file, line, app and cluster",
-		Args:  cobra.NoArgs,
+		Short: "Check every app renders and keeps to its AppProject, without a cluster; list every problem with file, line, app and cluster",
+		Long: `Check every app renders and keeps to its AppProject, without a cluster.
+
+AppProjects are read from the same revision as the apps. When the
+repository defines none, projects are not enforced and validate says so.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w, err := loadWorkspace(cmd.Context(), &f)
 			if err != nil {
 				return exitWith(2, err)
 			}
 			defer w.Close()
+			out := cmd.OutOrStdout()
 			problems := len(w.inv.Errors)
 			for _, e := range w.inv.Errors {
-				fmt.Fprintln(cmd.OutOrStdout(), e)
+				fmt.Fprintln(out, e)
 			}
-			objects := 0
-			clusters := map[string]bool{}
-			for _, a := range w.apps {
-				clusters[a.Cluster.Name] = true
-				plan, err := w.planner.Plan(cmd.Context(), w.inv, w.src.Repo, a)
-				if err != nil {
-					fmt.Fprintln(cmd.OutOrStdout(), err)
-					problems++
-					continue
-				}
-				objects += len(plan.Objects)
+			projs, errs := planner.LoadProjects(cmd.Context(), w.src)
+			for _, e := range errs {
+				fmt.Fprintln(out, e)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d apps on %d clusters, %d objects, %d problem(s)\n", len(w.apps), len(clusters), objects, problems)
+			problems += len(errs)
+			if !projs.Enforced() {
+				fmt.Fprintln(out, "no AppProject is defined: projects are not enforced")
+			}
+			objects, clusters, appProblems := validateApps(cmd.Context(), w, projs, out)
+			problems += appProblems
+			fmt.Fprintf(out, "%d apps on %d clusters, %d objects, %d problem(s)\n", len(w.apps), clusters, objects, problems)
 			if problems > 0 {
 				return exitWith(1, fmt.Errorf("%d problem(s) found", problems))
 			}
@@ -44,4 +51,29 @@ func newValidateCmd() *cobra.Command {
 	f.bind(cmd, true)
 	f.bindChanged(cmd)
 	return cmd
+}
+
+// validateApps plans every app and checks it against its AppProject,
+// printing each problem; it returns the objects, the clusters and the
+// problems counted.
+func validateApps(ctx context.Context, w *workspace, projs *planner.Projects, out io.Writer) (objects, clusters, problems int) {
+	seen := map[string]bool{}
+	for _, a := range w.apps {
+		seen[a.Cluster.Name] = true
+		var violations []planner.Violation
+		plan, err := w.planner.Plan(ctx, w.inv, w.src.Repo, a)
+		if err != nil {
+			fmt.Fprintln(out, err)
+			problems++
+			violations = projs.CheckApp(a)
+		} else {
+			objects += len(plan.Objects)
+			violations = projs.Check(a, plan.Objects, nil)
+		}
+		for _, v := range violations {
+			fmt.Fprintln(out, v.Where())
+		}
+		problems += len(violations)
+	}
+	return objects, len(seen), problems
 }
