@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/policies"
 	"github.com/gitwave/gitwave/reconcile"
@@ -64,10 +65,11 @@ func (b *Bot) onComment(ctx context.Context, t *task) error {
 	return reply(ctx, t, n, fmt.Sprintf("> %s\n\n@%s %s", line, c.Author, answer))
 }
 
-// commandLine is the comment's first line, quoted in the answer.
+// commandLine is the comment's first line, quoted in the answer as code:
+// what the commenter wrote is never markup in gitwave's answer.
 func commandLine(body string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
-	return oneLine(line)
+	return markdown.Code(oneLine(line))
 }
 
 // runDiff renders the pull request again and refreshes gitwave's comment.
@@ -134,7 +136,7 @@ func (b *Bot) syncTargets(ctx context.Context, t *task, pr PR, cmd *Command, src
 	for _, name := range cmd.Apps {
 		found := selectApps(inv.Apps, name, cmd.Cluster)
 		if len(found) == 0 {
-			missing = append(missing, fmt.Sprintf(":warning: no app `%s`%s at `%s`.", name, onCluster(cmd.Cluster), short(src.Revision)))
+			missing = append(missing, fmt.Sprintf(":warning: no app %s%s at %s.", markdown.Code(name), onCluster(cmd.Cluster), markdown.Code(short(src.Revision))))
 		}
 		apps = append(apps, found...)
 	}
@@ -167,7 +169,7 @@ func onCluster(cluster string) string {
 	if cluster == "" {
 		return ""
 	}
-	return " on cluster `" + cluster + "`"
+	return " on cluster " + markdown.Code(cluster)
 }
 
 // runHistory lists an app's last syncs and its rollback pins.
@@ -182,13 +184,13 @@ func (b *Bot) runHistory(ctx context.Context, _ *task, _ PR, cmd *Command) (stri
 		return "", err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "history of `%s`%s:\n\n", name, onCluster(cmd.Cluster))
+	fmt.Fprintf(&sb, "history of %s%s:\n\n", markdown.Code(name), onCluster(cmd.Cluster))
 	for _, p := range pins {
 		if cmd.Cluster != "" && p.Cluster != cmd.Cluster {
 			continue
 		}
-		fmt.Fprintf(&sb, "> :pushpin: pinned on `%s` at `%s` by %s since %s: %s%s\n", p.Cluster, short(p.Revision), dash(p.By),
-			p.CreatedAt.UTC().Format(time.RFC3339), dash(oneLine(p.Reason)), revertRef(p.RevertPR))
+		fmt.Fprintf(&sb, "> :pushpin: pinned on %s at %s by %s since %s: %s%s\n", markdown.Code(p.Cluster), markdown.Code(short(p.Revision)),
+			dash(p.By), p.CreatedAt.UTC().Format(time.RFC3339), dash(markdown.Code(oneLine(p.Reason))), revertRef(p.RevertPR))
 	}
 	if len(recs) == 0 {
 		sb.WriteString("\nNo sync recorded.\n")
@@ -196,8 +198,8 @@ func (b *Bot) runHistory(ctx context.Context, _ *task, _ PR, cmd *Command) (stri
 	}
 	sb.WriteString("\n| Started | Cluster | Revision | Trigger | By | Result |\n|---|---|---|---|---|---|\n")
 	for _, r := range recs {
-		fmt.Fprintf(&sb, "| %s | `%s` | `%s` | %s | %s | %s |\n", r.StartedAt.UTC().Format(time.RFC3339), r.Cluster,
-			short(r.Revision), r.Trigger, dash(r.Initiator), phaseCell(r))
+		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s |\n", r.StartedAt.UTC().Format(time.RFC3339), markdown.CodeCell(r.Cluster),
+			markdown.CodeCell(short(r.Revision)), r.Trigger, dash(r.Initiator), phaseCell(r))
 	}
 	return sb.String(), nil
 }
@@ -213,11 +215,7 @@ func phaseCell(r store.SyncRecord) string {
 	if r.Message == "" || r.Phase == store.PhaseSucceeded {
 		return r.Phase
 	}
-	return r.Phase + ": " + escapeCell(r.Message)
-}
-
-func escapeCell(s string) string {
-	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;").Replace(oneLine(s))
+	return r.Phase + ": " + markdown.CodeCell(oneLine(r.Message))
 }
 
 // gate answers policy questions for one commenter under the policy of the
@@ -259,7 +257,7 @@ func (g *gate) split(apps []*planner.App) ([]*planner.App, []skippedApp) {
 		if allowed, why := g.check(a); allowed {
 			ok = append(ok, a)
 		} else {
-			denied = append(denied, skippedApp{a.Key(), ":no_entry: " + why})
+			denied = append(denied, skippedApp{a.Key(), ":no_entry: " + markdown.Code(why)})
 		}
 	}
 	slices.SortStableFunc(ok, planner.CompareAppOrder)

@@ -16,7 +16,7 @@ func TestCommands(t *testing.T) {
 		{
 			name: "unauthorized sync is denied with the policy's explanation", author: "alice",
 			body: "/sync payment-service-staging",
-			want: []string{"> /sync payment-service-staging", "@alice", "No app was synced.",
+			want: []string{"> `/sync payment-service-staging`", "@alice", "No app was synced.",
 				"alice may not sync application `applications/payment-service-staging` on cluster `staging`",
 				"no `applications, sync` grant matches", "ask role:dev-team-payment"},
 			notWant: []string{":white_check_mark:"},

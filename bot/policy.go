@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/policies"
 )
@@ -82,7 +83,8 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 	return pr
 }
 
-// verdictCell is an app's cell in the Policy column.
+// verdictCell is an app's cell in the Policy column; file names are
+// escaped for a table cell.
 func verdictCell(v policies.ChangeVerdict) string {
 	switch {
 	case v.Allowed:
@@ -90,13 +92,14 @@ func verdictCell(v policies.ChangeVerdict) string {
 	case len(v.Denied) == 0:
 		return ":no_entry: denied"
 	case len(v.Denied) == 1:
-		return fmt.Sprintf(":no_entry: `%s` needs `%s`", v.Denied[0].Path, v.Denied[0].Missing)
+		return fmt.Sprintf(":no_entry: %s needs %s", markdown.CodeCell(v.Denied[0].Path), markdown.CodeCell(v.Denied[0].Missing))
 	}
-	return fmt.Sprintf(":no_entry: `%s` and %d more need `%s`", v.Denied[0].Path, len(v.Denied)-1, v.Denied[0].Missing)
+	return fmt.Sprintf(":no_entry: %s and %d more need %s", markdown.CodeCell(v.Denied[0].Path), len(v.Denied)-1, markdown.CodeCell(v.Denied[0].Missing))
 }
 
 // policyStatus is the gitwave/policy commit status: it names the first
-// file the author may not modify and the grant it needs.
+// file the author may not modify and the grant it needs. setStatuses
+// bounds the description.
 func policyStatus(v policies.ChangeVerdict) Status {
 	if v.Allowed {
 		return Status{Context: "gitwave/policy", State: "success", Description: v.Reason}
@@ -109,18 +112,18 @@ func policyStatus(v policies.ChangeVerdict) Status {
 }
 
 // policyNotes explain a denial in the comment: each file with the policy's
-// reason.
+// reason. File names and reasons are escaped: they are text, never markup.
 func policyNotes(v policies.ChangeVerdict) []string {
 	if v.Allowed {
 		return nil
 	}
-	notes := []string{":no_entry: **Policy:** " + oneLine(v.Reason) + "."}
+	notes := []string{":no_entry: **Policy:** " + markdown.Code(oneLine(v.Reason)) + "."}
 	for i, d := range v.Denied {
 		if i == 10 {
 			notes = append(notes, fmt.Sprintf("… and %d more files.", len(v.Denied)-10))
 			break
 		}
-		notes = append(notes, fmt.Sprintf("`%s` needs a `%s` grant: %s", d.Path, d.Missing, oneLine(d.Decision.Reason)))
+		notes = append(notes, fmt.Sprintf("%s needs a %s grant: %s", markdown.Code(d.Path), markdown.Code(d.Missing), markdown.Code(oneLine(d.Decision.Reason))))
 	}
 	return notes
 }

@@ -26,7 +26,8 @@ type prDiff struct {
 
 // refreshDiff renders the pull request from its merge base to its head,
 // diffs it against the live clusters, checks the policy of the default
-// branch, edits gitwave's comment and sets the statuses.
+// branch, sets the statuses and then edits gitwave's comment: a comment
+// the host refuses cannot hide the verdict.
 func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 	if err := setStatuses(ctx, t, pr.HeadSHA, Status{Context: "gitwave/diff", State: "pending",
 		Description: "gitwave is rendering the apps this change touches"}); err != nil {
@@ -50,11 +51,14 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		AppNotes: d.appNotes,
 		Command:  fmt.Sprintf("gitwave diff --repo %s --base %s --head %s", t.repo.URL, short(d.base.Revision), short(d.head.Revision)),
 	})
+	if err := setStatuses(ctx, t, d.head.Revision, diffStatus(d.report), d.policy.status); err != nil {
+		return err
+	}
 	if err := b.publishDiff(ctx, t, pr.Number, parts); err != nil {
 		return err
 	}
 	t.log.Info("diff comment updated", "head", short(d.head.Revision), "apps", len(d.report.Apps), "parts", len(parts))
-	return setStatuses(ctx, t, d.head.Revision, diffStatus(d.report), d.policy.status)
+	return nil
 }
 
 // diffPR renders and checks a pull request.
@@ -150,8 +154,8 @@ func (b *Bot) pinNotes(ctx context.Context, t *task, rep *planner.Report) []stri
 		if !shown[planner.AppKey{App: p.App, Cluster: p.Cluster}] {
 			continue
 		}
-		n := fmt.Sprintf(":pushpin: `%s` is pinned on `%s` at `%s` by a rollback (%s); merging this deploys nothing there until the pin is lifted",
-			p.App, p.Cluster, short(p.Revision), p.By)
+		n := fmt.Sprintf(":pushpin: %s is pinned on %s at %s by a rollback (%s); merging this deploys nothing there until the pin is lifted",
+			markdown.Code(p.App), markdown.Code(p.Cluster), markdown.Code(short(p.Revision)), p.By)
 		if p.RevertPR != "" {
 			n += fmt.Sprintf(" by merging %s", p.RevertPR)
 		}

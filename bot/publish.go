@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gitwave/gitwave/bot/markdown"
 )
@@ -99,15 +101,53 @@ func markedComments(ctx context.Context, t *task, n int) ([]string, error) {
 	return ids, nil
 }
 
-// reply posts an answer in the pull request's thread.
+// reply posts an answer in the pull request's thread, shortened to the
+// host's limit if it must be.
 func reply(ctx context.Context, t *task, n int, body string) error {
-	_, err := t.host.CreateComment(ctx, t.repo.Name, n, body)
+	_, err := t.host.CreateComment(ctx, t.repo.Name, n, fitComment(body, commentLimit(t.host)))
 	return err
 }
 
+// fitComment cuts body at a line within limit bytes and says so. An answer
+// is built to fit; this is the last guard, so that the host never refuses
+// it.
+func fitComment(body string, limit int) string {
+	const note = "\n\n:scissors: The rest of this answer is left out to keep it within the host's size limit.\n"
+	if len(body) <= limit {
+		return body
+	}
+	kept := body[:limit-len(note)]
+	if i := strings.LastIndex(kept, "\n"); i >= 0 {
+		kept = kept[:i]
+	}
+	return strings.ToValidUTF8(kept, "") + note
+}
+
+// maxStatusDescription is the most characters of a commit status
+// description: GitHub's limit, the smallest of the hosts'.
+const maxStatusDescription = 140
+
+// statusDescription is s on one line, without control characters, within
+// maxStatusDescription characters.
+func statusDescription(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = oneLine(s)
+	if utf8.RuneCountInString(s) <= maxStatusDescription {
+		return s
+	}
+	return string([]rune(s)[:maxStatusDescription-1]) + "…"
+}
+
 // setStatuses sets commit statuses on sha, stopping at the first failure.
+// Descriptions are bounded by statusDescription.
 func setStatuses(ctx context.Context, t *task, sha string, statuses ...Status) error {
 	for _, s := range statuses {
+		s.Description = statusDescription(s.Description)
 		if err := t.host.SetStatus(ctx, t.repo.Name, sha, s); err != nil {
 			return fmt.Errorf("set status %s on %s: %w", s.Context, short(sha), err)
 		}

@@ -13,6 +13,13 @@ const (
 	GitLabLimit = 1000000
 )
 
+// MinLimit is the smallest comment size Diff renders for; a smaller Limit
+// is raised to it.
+const MinLimit = 4096
+
+// maxUnchanged is how many unchanged apps the summary names.
+const maxUnchanged = 50
+
 // DiffOptions tunes how a diff report is rendered. The zero value renders
 // for GitHub with no policy column.
 type DiffOptions struct {
@@ -22,10 +29,13 @@ type DiffOptions struct {
 	// Limit is the most characters one comment may hold; 0 means
 	// GitHubLimit.
 	Limit int
-	// Verdicts adds a Policy column: the policy's verdict per app.
+	// Verdicts adds a Policy column: the policy's verdict per app, as
+	// Markdown for a table cell (repository strings in it escaped with
+	// CodeCell).
 	Verdicts map[planner.AppKey]string
-	// Notes are lines printed under the title (a cluster that could not be
-	// reached, a rollback pin on an app).
+	// Notes are lines printed under the title (a policy denial, a rollback
+	// pin on an app), as Markdown for one line (repository strings in them
+	// escaped with Code).
 	Notes []string
 	// AppNotes are lines printed at the top of an app's section, as given
 	// (the caller makes them safe Markdown); an app with notes is shown
@@ -37,24 +47,30 @@ type DiffOptions struct {
 }
 
 // Diff renders a diff report as one or more comments, each within the
-// limit. The first holds the title and the summary table.
+// limit. The first holds the title, the notes and the summary table, each
+// cut to fit when it must; every app's section fits in a comment of its
+// own. Every repository and cluster string is escaped: none becomes a
+// link, an image, a mention or an HTML tag.
 func Diff(rep *planner.Report, opts DiffOptions) []string {
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = GitHubLimit
 	}
-	head := header(rep, opts)
+	limit = max(limit, MinLimit)
+	budget := limit - len(continued(opts, len(rep.Apps)+2))
+	head := header(rep, opts, limit-1)
 	sections := make([]string, 0, len(rep.Apps))
 	for i := range rep.Apps {
 		notes := opts.AppNotes[rep.Apps[i].App]
 		if rep.Apps[i].Status == planner.AppUnchanged && len(notes) == 0 {
 			continue
 		}
-		sections = append(sections, section(&rep.Apps[i], notes, limit-len(head)-len(continued(opts, 2))-64, opts.Command))
+		sections = append(sections, section(&rep.Apps[i], notes, budget, opts.Command))
 	}
 	return pack(head, sections, limit, opts)
 }
 
+// shortSHA is a commit's first 12 characters.
 func shortSHA(s string) string {
 	if len(s) > 12 && !strings.Contains(s, " ") {
 		return s[:12]
@@ -62,58 +78,81 @@ func shortSHA(s string) string {
 	return s
 }
 
-func header(rep *planner.Report, opts DiffOptions) string {
-	var b strings.Builder
+// header is the first comment's top, at most budget bytes: lines that do
+// not fit are left out, and a line says how many.
+func header(rep *planner.Report, opts DiffOptions, budget int) string {
+	w := lineWriter{room: budget - 4*leftOutReserve}
 	if opts.Marker != "" {
-		b.WriteString(opts.Marker + "\n")
+		w.force(opts.Marker)
 	}
-	fmt.Fprintf(&b, "### gitwave diff for `%s` (base `%s`)\n\n", shortSHA(rep.Head), shortSHA(rep.Base))
-	for _, n := range opts.Notes {
-		b.WriteString("> " + n + "\n")
+	w.force(fmt.Sprintf("### gitwave diff for %s (base %s)\n", Code(shortSHA(rep.Head)), Code(shortSHA(rep.Base))))
+	quoted := func(prefix string, ls []string) []string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			out[i] = prefix + l
+		}
+		return out
 	}
 	if len(opts.Notes) > 0 {
-		b.WriteString("\n")
+		w.addAll(quoted("> ", opts.Notes), leftOut("> :scissors: %d more notes are left out"))
+		w.force("")
 	}
-	for _, e := range rep.Errors {
-		b.WriteString("> :x: " + escapeInline(e) + "\n")
+	if len(rep.Errors) > 0 {
+		errs := make([]string, len(rep.Errors))
+		for i, e := range rep.Errors {
+			errs[i] = "> :x: " + Code(e)
+		}
+		w.addAll(errs, leftOut("> :scissors: %d more errors are left out"))
+		w.force("")
 	}
 	if len(rep.Apps) == 0 {
-		b.WriteString("No app is affected by this change.\n")
-		return b.String()
+		w.force("No app is affected by this change.")
+		return w.String()
 	}
-	b.WriteString(summaryTable(rep, opts))
-	return b.String()
+	summaryTable(&w, rep, opts)
+	return w.String()
 }
 
-func summaryTable(rep *planner.Report, opts DiffOptions) string {
-	var b strings.Builder
-	b.WriteString("| App | Cluster | Status | Added | Changed | Removed | Waves |")
+// summaryTable writes one row per app that changes or does not render,
+// then names the unchanged apps.
+func summaryTable(w *lineWriter, rep *planner.Report, opts DiffOptions) {
+	head := "| App | Cluster | Status | Added | Changed | Removed | Waves |"
+	rule := "|---|---|---|--:|--:|--:|---|"
 	if opts.Verdicts != nil {
-		b.WriteString(" Policy |")
+		head, rule = head+" Policy |", rule+"---|"
 	}
-	b.WriteString("\n|---|---|---|--:|--:|--:|---|")
-	if opts.Verdicts != nil {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
-	var same []string
+	var rows, same []string
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
 		if d.Status == planner.AppUnchanged && len(opts.AppNotes[d.App]) == 0 {
-			same = append(same, code(d.App.String()))
+			same = append(same, Code(d.App.String()))
 			continue
 		}
 		a, c, r := d.Counts()
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %d | %s |", code(d.App.App), code(d.App.Cluster), statusText(d), a, c, r, waves(d.Waves()))
+		row := fmt.Sprintf("| %s | %s | %s | %d | %d | %d | %s |", CodeCell(d.App.App), CodeCell(d.App.Cluster), statusText(d), a, c, r, waves(d.Waves()))
 		if opts.Verdicts != nil {
-			fmt.Fprintf(&b, " %s |", escapeInline(dashIfEmpty(opts.Verdicts[d.App])))
+			row += fmt.Sprintf(" %s |", dashIfEmpty(opts.Verdicts[d.App]))
 		}
-		b.WriteString("\n")
+		rows = append(rows, row)
 	}
-	if len(same) > 0 {
-		fmt.Fprintf(&b, "\nRendered and unchanged (%d): %s\n", len(same), strings.Join(same, ", "))
+	left := leftOut("\n:scissors: %d apps are left out of this table")
+	if len(rows) > 0 && len(head)+len(rule)+2 > w.room {
+		w.force(left(len(rows)))
+	} else if len(rows) > 0 {
+		w.force(head)
+		w.force(rule)
+		w.addAll(rows, left)
 	}
-	return b.String()
+	if len(same) == 0 {
+		return
+	}
+	line := fmt.Sprintf("\nRendered and unchanged (%d): %s", len(same), strings.Join(same[:min(len(same), maxUnchanged)], ", "))
+	if len(same) > maxUnchanged {
+		line += fmt.Sprintf(" and %d more", len(same)-maxUnchanged)
+	}
+	if !w.add(line) {
+		w.force(fmt.Sprintf("\nRendered and unchanged: %d apps.", len(same)))
+	}
 }
 
 func statusText(d *planner.AppDiff) string {
@@ -141,19 +180,9 @@ func waves(ws []int) string {
 	return strings.Join(parts, ", ")
 }
 
-func code(s string) string {
-	return "`" + strings.NewReplacer("`", "'", "|", "\\|").Replace(s) + "`"
-}
-
 func dashIfEmpty(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
-}
-
-// escapeInline keeps text from breaking a table row or starting markup.
-func escapeInline(s string) string {
-	r := strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
 }

@@ -99,7 +99,7 @@ func TestDiffSplitsAndShortensWithinLimit(t *testing.T) {
 	}
 	all := strings.Join(parts, "")
 	for i := 0; i < 6; i++ {
-		if !strings.Contains(all, fmt.Sprintf("<b>app-%d</b>", i)) {
+		if !strings.Contains(all, fmt.Sprintf("<code>app-%d</code>", i)) {
 			t.Errorf("app-%d is missing from every part", i)
 		}
 	}

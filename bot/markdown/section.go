@@ -7,33 +7,33 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-// section renders one app's collapsible diff, with its notes on top,
-// shortened to fit budget characters.
+// section renders one app's collapsible diff, with its notes on top, within
+// budget bytes: a diff too long is shortened, an error cut, and an app whose
+// names and notes alone do not fit is only named.
 func section(d *planner.AppDiff, notes []string, budget int, command string) string {
 	a, c, r := d.Counts()
-	var b strings.Builder
-	fmt.Fprintf(&b, "<details><summary><b>%s</b> on <b>%s</b>: %s</summary>\n\n", html(d.App.App), html(d.App.Cluster), summaryLine(d, a, c, r))
+	head := fmt.Sprintf("<details><summary>%s on %s: %s</summary>\n\n", HTMLCode(d.App.App), HTMLCode(d.App.Cluster), summaryLine(d, a, c, r))
 	if d.Note != "" {
-		b.WriteString("> " + escapeInline(d.Note) + "\n\n")
+		head += "> " + Code(d.Note) + "\n\n"
 	}
 	for _, n := range notes {
-		b.WriteString("> " + n + "\n")
+		head += "> " + n + "\n"
 	}
 	if len(notes) > 0 {
-		b.WriteString("\n")
+		head += "\n"
 	}
+	const tail = "</details>\n\n"
+	room := budget - len(head) - len(tail)
+	var body string
 	if d.Status == planner.AppError {
-		b.WriteString("```\n" + fence(d.Error) + "\n```\n</details>\n\n")
-		return b.String()
+		body = errorBody(d.Error, room)
+	} else {
+		body = diffBody(d, room, command)
 	}
-	body := diffBody(d)
-	tail := "</details>\n\n"
-	if room := budget - b.Len() - len(tail); len(body) > room {
-		body = shorten(body, room, command)
+	if s := head + body + tail; len(s) <= budget {
+		return s
 	}
-	b.WriteString(body)
-	b.WriteString(tail)
-	return b.String()
+	return fmt.Sprintf("%s on %s: :scissors: left out, too large for one comment.\n\n", Code(Cut(d.App.App, 60)), Code(Cut(d.App.Cluster, 60)))
 }
 
 func summaryLine(d *planner.AppDiff, a, c, r int) string {
@@ -56,50 +56,84 @@ func summaryLine(d *planner.AppDiff, a, c, r int) string {
 	return strings.Join(parts, ", ")
 }
 
+// errorBody is an app's error in a code block of at most room bytes, cut
+// to MaxError characters.
+func errorBody(msg string, room int) string {
+	msg = Cut(msg, MaxError)
+	return Fence("", cutBytes(msg, room-fenceOverhead("", msg)))
+}
+
+// changeHeading names one changed object, its phase and its wave.
+func changeHeading(ch *planner.Change) string {
+	hook := ""
+	if ch.Hook {
+		hook = " hook"
+	}
+	return fmt.Sprintf("**%s** %s (%s%s, wave %d)\n", ch.Action, Code(ch.Key.String()), ch.Phase, hook, ch.Wave)
+}
+
 // diffBody is one diff block per changed object, headed by its phase and
-// wave.
-func diffBody(d *planner.AppDiff) string {
+// wave, within room bytes: when the whole does not fit, the diffs are cut
+// at a line and a note says how many lines were left out and how to see
+// them.
+func diffBody(d *planner.AppDiff, room int, command string) string {
+	var changes []*planner.Change
+	var whole strings.Builder
+	for i := range d.Changes {
+		if ch := &d.Changes[i]; ch.Action != planner.ActionUnchanged {
+			changes = append(changes, ch)
+			whole.WriteString(changeHeading(ch) + Fence("diff", ch.Diff))
+		}
+	}
+	if whole.Len() <= room {
+		return whole.String()
+	}
+	room -= len(shortenedNote(1<<40, command))
 	var b strings.Builder
-	for _, ch := range d.Changes {
-		if ch.Action == planner.ActionUnchanged {
+	left := 0
+	for _, ch := range changes {
+		if left > 0 {
+			left += lineCount(ch.Diff)
 			continue
 		}
-		hook := ""
-		if ch.Hook {
-			hook = " hook"
+		heading := changeHeading(ch)
+		avail := room - b.Len() - len(heading) - fenceOverhead("diff", ch.Diff)
+		kept := cutLines(ch.Diff, avail)
+		if kept != "" {
+			b.WriteString(heading + Fence("diff", kept))
 		}
-		fmt.Fprintf(&b, "**%s** `%s` (%s%s, wave %d)\n```diff\n%s```\n", ch.Action, ch.Key, ch.Phase, hook, ch.Wave, fence(ch.Diff))
+		left += lineCount(ch.Diff[len(kept):])
 	}
-	return b.String()
+	return b.String() + shortenedNote(left, command)
 }
 
-// shorten cuts a diff body to room characters at a line boundary, closes
-// any open code block and says how much was left out.
-func shorten(body string, room int, command string) string {
-	note := func(lines int) string {
-		s := fmt.Sprintf("\n> :scissors: %d more lines of this diff are left out to keep the comment within the host's size limit.", lines)
-		if command != "" {
-			s += " See them all with `" + command + "`."
-		}
-		return s + "\n"
+// cutLines is the longest run of s's first whole lines within n bytes.
+func cutLines(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	reserve := len(note(999999)) + len("```\n")
-	if room < reserve {
-		return note(strings.Count(body, "\n"))
+	if n <= 0 {
+		return ""
 	}
-	cut := strings.LastIndex(body[:room-reserve], "\n") + 1
-	kept, rest := body[:cut], body[cut:]
-	if strings.Count(kept, "```")%2 == 1 {
-		kept += "```\n"
-	}
-	return kept + note(strings.Count(rest, "\n"))
+	return s[:strings.LastIndex(s[:n], "\n")+1]
 }
 
-// fence keeps a diff from closing its code block early.
-func fence(s string) string { return strings.ReplaceAll(s, "```", "` ` `") }
+func lineCount(s string) int {
+	n := strings.Count(s, "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	return n
+}
 
-func html(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+// shortenedNote says how many lines of a diff were left out and how to
+// see them.
+func shortenedNote(lines int, command string) string {
+	s := fmt.Sprintf("\n> :scissors: %d more lines of this diff are left out to keep the comment within the host's size limit.", lines)
+	if command != "" {
+		s += " See them all with " + Code(command) + "."
+	}
+	return s + "\n"
 }
 
 // continued is the heading of the n-th comment of a split report.
@@ -112,7 +146,8 @@ func continued(opts DiffOptions, n int) string {
 }
 
 // pack fills comments with sections in order, starting a new comment when
-// the next section would pass the limit.
+// the next section would pass the limit. Every section fits in a comment
+// after the continued heading, so every comment is within the limit.
 func pack(head string, sections []string, limit int, opts DiffOptions) []string {
 	var out []string
 	cur := head + "\n"
