@@ -98,11 +98,12 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	s, err := subject(ctx, t, pr.Author)
+	pol := b.policyAt(policySrc)
+	s, err := subject(ctx, t, pol, pr.Author)
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(b.policyAt(policySrc), s, d.report, d.base, d.head, files)
+	d.policy = checkChange(pol, s, d.report, d.base, d.head, files)
 	return d, nil
 }
 
