@@ -12,13 +12,14 @@ import "slices"
 // qualified "acme/order-team" both match. A name that grants nothing (its
 // only g line names an undefined role) is left out: its membership cannot
 // change an answer. A Broken policy names none.
-func (p *Policy) GroupNames() []string {
-	var names []string
+func (p *Policy) GroupNames() []string { return slices.Clone(p.groupNames) }
+
+// indexGroupNames fills groupNames from grants.
+func (p *Policy) indexGroupNames() {
 	for folded := range p.grants {
 		if !isRole(folded) {
-			names = append(names, p.spelling[folded])
+			p.groupNames = append(p.groupNames, p.spelling[folded])
 		}
 	}
-	slices.Sort(names)
-	return names
+	slices.Sort(p.groupNames)
 }

@@ -40,6 +40,8 @@ type Policy struct {
 	fileRules int
 	// undefined holds the warnings about roles used but never defined.
 	undefined []Problem
+	// groupNames is what GroupNames returns.
+	groupNames []string
 	// grants maps each folded name to the rules it holds directly or through
 	// the roles it inherits, per resource, in line order.
 	grants map[string]*ruleSet
@@ -87,6 +89,10 @@ func Load(r io.Reader, name string, opts Options) (*Policy, error) {
 func Broken(err error) *Policy {
 	return &Policy{broken: fmt.Sprintf("%v; no grants apply until it is fixed", err), err: err}
 }
+
+// Name returns the policy file's name as given to Load or Parse; "" for a
+// policy from Broken.
+func (p *Policy) Name() string { return p.name }
 
 // Err returns why a Broken policy denies everything (a *MalformedError for
 // a malformed file), or nil for a usable policy.
@@ -138,6 +144,7 @@ func newPolicy(name string, ps *parser, opts Options) *Policy {
 	}
 	slices.Sort(p.roles)
 	p.indexSuggestions()
+	p.indexGroupNames()
 	return p
 }
 
