@@ -238,7 +238,7 @@ func (b *Bot) authorizer(ctx context.Context, t *task, co *checkout, action stri
 		return nil, err
 	}
 	pol := b.policyAt(src)
-	s, err := subject(ctx, t, t.ev.Comment.Author)
+	s, err := subject(ctx, t, pol, t.ev.Comment.Author)
 	if err != nil {
 		return nil, err
 	}

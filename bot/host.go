@@ -21,9 +21,14 @@ type Host interface {
 	Commenter
 	StatusSetter
 	ChangedFilesLister
-	// Groups returns the teams (GitHub "org/team") or groups (GitLab group
-	// paths) a user belongs to in the repository's owner.
-	Groups(ctx context.Context, repo, login string) ([]string, error)
+	// Groups returns the names among named (a policy's GroupNames) whose
+	// team or group login is an active member of, spelled as in named. A
+	// bare name is a team of the repository's GitHub organization, or a
+	// subgroup of the GitLab project's top-level group; "org/team" on
+	// GitHub and a full group path on GitLab name that team or group. Only
+	// these are asked about. A failure to ask is an error, never an empty
+	// answer.
+	Groups(ctx context.Context, repo, login string, named []string) ([]string, error)
 	// PullRequest reads a pull request: a comment event carries no head
 	// sha, and a GitLab merge event may not name the author.
 	PullRequest(ctx context.Context, repo string, number int) (PR, error)

@@ -43,11 +43,12 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 	if mine, err := b.claimDeployment(ctx, t, d); err != nil || !mine {
 		return err
 	}
-	s, err := subject(ctx, t, d.author)
+	pol := b.policyAt(d.base)
+	s, err := subject(ctx, t, pol, d.author)
 	if err != nil {
 		return err
 	}
-	verdict := b.policyAt(d.base).CheckChange(s, d.files)
+	verdict := pol.CheckChange(s, d.files)
 	if !verdict.Allowed {
 		t.log.Warn("merge not deployed: policy", "author", d.author, "head", short(d.head.Revision), "reason", verdict.Reason)
 		body := fmt.Sprintf("%s\n### gitwave deployed nothing from `%s`\n\n%s\n", deployMarker, short(d.head.Revision),

@@ -32,11 +32,12 @@ func (b *Bot) policyAt(src planner.Source) *policies.Policy {
 	return p
 }
 
-// subject is who asks, with the teams or groups the host knows. A failure
-// to read the groups is an error, not an empty list: a deny granted through
-// a group must not be escaped by a host outage.
-func subject(ctx context.Context, t *task, login string) (policies.Subject, error) {
-	groups, err := t.host.Groups(ctx, t.repo.Name, login)
+// subject is who asks, with the teams or groups pol names that the host
+// says login belongs to. A failure to read the groups is an error, not an
+// empty list: a deny granted through a group must not be escaped by a host
+// outage.
+func subject(ctx context.Context, t *task, pol *policies.Policy, login string) (policies.Subject, error) {
+	groups, err := t.host.Groups(ctx, t.repo.Name, login, pol.GroupNames())
 	if err != nil {
 		return policies.Subject{}, fmt.Errorf("teams of %s: %w", login, err)
 	}
@@ -79,8 +80,19 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 		pr.perApp[d.App] = verdictCell(pol.CheckChange(s, touching))
 	}
 	pr.status = policyStatus(pr.verdict)
-	pr.notes = policyNotes(pr.verdict)
+	pr.notes = append(policyNotes(pr.verdict), roleWarnings(pol)...)
 	return pr
+}
+
+// roleWarnings point out, in the comment, each line of the policy that
+// names a role never defined: it grants nothing, which its author may not
+// know. Other lines keep working.
+func roleWarnings(pol *policies.Policy) []string {
+	var notes []string
+	for _, w := range pol.UndefinedRoles() {
+		notes = append(notes, fmt.Sprintf(":warning: **Policy** %s %s", markdown.Code(pol.Name()), markdown.Code(oneLine(w.String()))))
+	}
+	return notes
 }
 
 // verdictCell is an app's cell in the Policy column; file names are

@@ -105,11 +105,12 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	s, err := subject(ctx, t, pr.Author)
+	pol := b.policyAt(policySrc)
+	s, err := subject(ctx, t, pol, pr.Author)
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(b.policyAt(policySrc), s, d.report, d.base, d.head, files)
+	d.policy = checkChange(pol, s, d.report, d.base, d.head, files)
 	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()

@@ -20,7 +20,8 @@ type Decision struct {
 	// MatchedRule is the line that decided, as written: the deny that
 	// matched, or the grant that allowed. Empty when nothing matched.
 	MatchedRule string
-	// Line is MatchedRule's line number, 0 when nothing matched.
+	// Line is MatchedRule's line number, 0 when nothing matched or when a
+	// built-in role's line decided.
 	Line int
 	// Suggest lists the roles that would grant a request denied for lack of
 	// a grant, sorted. It is empty when a deny matched: no role overrides it.

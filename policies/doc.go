@@ -13,9 +13,27 @@
 //
 // A p line grants (allow) or forbids (deny) an action on objects of a
 // resource to a subject; a g line makes its subject inherit everything a role
-// holds, transitively. Subjects are Git-host logins, teams ("org/team" on
-// GitHub, group paths on GitLab) and roles, all in one namespace as in Argo
-// CD. Options.DefaultRole (Argo CD's policy.default) is held by everyone.
+// holds, transitively. Subjects are Git-host logins, teams and roles, all in
+// one namespace as in Argo CD. A team is written bare ("order-team": a team
+// of the repository's GitHub organization, or a subgroup of the GitLab
+// project's top-level group) or qualified ("acme/order-team", a GitLab group's
+// full path). The bot asks the host about exactly the names GroupNames lists
+// and passes those the user belongs to, spelled as in the file, in
+// Subject.Groups. Options.DefaultRole (Argo CD's policy.default) is held by
+// everyone.
+//
+// # Built-in roles
+//
+// As in Argo CD, role:readonly (get on every application and cluster) and
+// role:admin (every action on every application, cluster and path; it also
+// holds role:readonly) exist in every policy without being defined, so
+// "policy.default: role:readonly" works with a file that never mentions it.
+// Like Argo CD's builtin-policy.csv they are loaded together with the file:
+// the file's lines on them add to them, an allow widening and a deny
+// narrowing, and can never take the roles away. A decision by a built-in line
+// is cited as "role:readonly (built in)" with line 0. Argo CD's "g, admin,
+// role:admin" for its local account is left out: "admin" is a login on a
+// Git host.
 //
 // Resources and their objects:
 //
@@ -46,10 +64,11 @@
 // name is either a mistake or a homoglyph ("аlice" with a Cyrillic "а") and
 // must not borrow another account's grants. The default role still applies
 // to such a subject; it widens nothing. Logins, teams and roles share one
-// namespace, as in Argo CD: write GitHub teams as "org/team" (a login cannot
-// hold "/") and roles as "role:name" (no login or team can hold ":"), or a
-// user who registers the login "order-team" gets what "g, order-team, ..."
-// grants.
+// namespace, as in Argo CD: a bare team name such as the guide's
+// "order-team" is also a login, so a user who registers the login
+// "order-team" gets what "g, order-team, ..." grants. Write teams as
+// "org/team" (a login cannot hold "/") and roles as "role:name" (no login or
+// team can hold ":") to rule that out.
 //
 // # Decisions
 //
@@ -68,13 +87,16 @@
 //
 // Parse reports every malformed line: wrong field count, unknown line type,
 // resource, action or effect, an action on a resource that has no such action,
-// a role used but never defined, a subject or object that can never match
-// (empty, non-ASCII subject, "***", an empty folder, a path starting with "/"
-// or holding "..", "**" inside a name, [...] or {...} classes). A file with any
+// a subject or object that can never match (empty, non-ASCII subject, "***",
+// an empty folder, a path starting with "/" or holding "..", "**" inside a
+// name, "[", "]", "{" or "}" in any object, paths included). A file with any
 // of them yields a Broken policy that denies every request with "policy file
 // F is malformed at line N: ...; no grants apply until it is fixed". Argo CD
 // lines gitwave has no use for (projects, repositories, action/...) load with
-// a warning, so an existing argocd-rbac-cm policy loads unchanged.
+// a warning, so an existing argocd-rbac-cm policy loads unchanged. So does a
+// role used but never defined, in a g line or as the default role: as in Argo
+// CD it is a warning, the line grants nothing and every other line applies;
+// UndefinedRoles lists these warnings for a pull request comment.
 //
 // # Engine
 //

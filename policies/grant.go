@@ -138,6 +138,9 @@ func checkPathPattern(pattern string) string {
 	if strings.HasPrefix(pattern, "/") {
 		return `starts with "/"; repo paths are relative to the repo root`
 	}
+	if strings.ContainsAny(pattern, "[]{}") {
+		return "uses [...] or {...}; only *, ? and ** are supported, so write one line per alternative (? matches one character, [ and ] included)"
+	}
 	for _, seg := range strings.Split(pattern, "/") {
 		switch {
 		case seg == "":

@@ -34,6 +34,8 @@ type parser struct {
 	defined map[string]bool
 	// spelling keeps the first spelling of each folded name, for messages.
 	spelling map[string]string
+	// undefined holds the warnings about roles used but never defined.
+	undefined []Problem
 }
 
 // edge is one g line: member inherits every grant of role.
@@ -51,6 +53,7 @@ func Parse(r io.Reader, name string, opts Options) (*Policy, []Problem, error) {
 	if err := ps.read(r); err != nil {
 		return nil, nil, fmt.Errorf("read policy file %s: %w", name, err)
 	}
+	ps.builtin()
 	ps.checkRoles(opts.DefaultRole)
 	sort.SliceStable(ps.problems, func(i, j int) bool { return lineOrder(ps.problems[i].Line) < lineOrder(ps.problems[j].Line) })
 	var malformed []Problem
@@ -146,13 +149,15 @@ func (ps *parser) assign(n int, text string, fields []string) {
 	}
 }
 
-// checkRoles reports every g line, and the default role, naming a role that
-// no line defines.
+// checkRoles warns about every g line, and the default role, naming a role
+// that neither the file nor the built-in roles define. As in Argo CD this is
+// not an error: such a line grants nothing, and every other line still
+// applies.
 func (ps *parser) checkRoles(defaultRole string) {
 	for _, e := range ps.edges {
 		if !ps.defined[e.role] {
-			ps.problem(e.line, e.text, SeverityError,
-				"role %q is used but never defined: no p line grants it anything and no g line gives it a role", ps.spelling[e.role])
+			ps.undefinedRole(e.line, e.text, fmt.Sprintf(
+				"role %q is used but never defined: no p line grants it anything and no g line gives it a role, so this line grants nothing", ps.spelling[e.role]))
 		}
 	}
 	if defaultRole == "" {
@@ -160,9 +165,15 @@ func (ps *parser) checkRoles(defaultRole string) {
 	}
 	folded, ok := foldName(defaultRole)
 	if !ok || !ps.defined[folded] {
-		ps.problem(0, defaultRole, SeverityError,
-			"the default role %q (policy.default) is never defined: no p line grants it anything and no g line gives it a role", defaultRole)
+		ps.undefinedRole(0, defaultRole, fmt.Sprintf(
+			"the default role %q (policy.default) is never defined: no p line grants it anything and no g line gives it a role, so it grants nobody anything", defaultRole))
 	}
+}
+
+// undefinedRole records a warning about a role that is never defined.
+func (ps *parser) undefinedRole(n int, text, msg string) {
+	ps.problem(n, text, SeverityWarning, "%s", msg)
+	ps.undefined = append(ps.undefined, ps.problems[len(ps.problems)-1])
 }
 
 // lineOrder sorts problems by line, with the options' problems (line 0) last.

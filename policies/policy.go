@@ -5,20 +5,22 @@ import (
 	"io"
 	"math/bits"
 	"slices"
-	"strings"
 )
 
 // Options configure how a policy file is evaluated. The zero value has no
 // default role: a subject gets exactly what its login and groups are granted.
 type Options struct {
 	// DefaultRole is granted to every subject, like Argo CD's policy.default
-	// (for example "role:readonly"). It must be defined in the file.
+	// (for example "role:readonly"). A role that neither the file nor the
+	// built-in roles (role:readonly, role:admin) define grants nothing and
+	// gets a warning, as in Argo CD.
 	DefaultRole string
 }
 
-// Subject is who asks: a Git-host login and the teams or groups it belongs to
-// ("org/team" on GitHub, group paths on GitLab). Both are matched without
-// regard to ASCII case; a name with any non-ASCII character matches nothing.
+// Subject is who asks: a Git-host login and the teams or groups it belongs to,
+// spelled as the policy names them (see Policy.GroupNames). Both are matched
+// without regard to ASCII case; a name with any non-ASCII character matches
+// nothing.
 type Subject struct {
 	Login  string
 	Groups []string
@@ -33,6 +35,13 @@ type Policy struct {
 	err    error  // why the policy is broken; nil for a usable policy
 	rules  []rule
 	edges  []edge
+	// fileRules counts the rules from the file, which come before the
+	// built-in ones in rules.
+	fileRules int
+	// undefined holds the warnings about roles used but never defined.
+	undefined []Problem
+	// groupNames is what GroupNames returns.
+	groupNames []string
 	// grants maps each folded name to the rules it holds directly or through
 	// the roles it inherits, per resource, in line order.
 	grants map[string]*ruleSet
@@ -81,30 +90,45 @@ func Broken(err error) *Policy {
 	return &Policy{broken: fmt.Sprintf("%v; no grants apply until it is fixed", err), err: err}
 }
 
+// Name returns the policy file's name as given to Load or Parse; "" for a
+// policy from Broken.
+func (p *Policy) Name() string { return p.name }
+
 // Err returns why a Broken policy denies everything (a *MalformedError for
 // a malformed file), or nil for a usable policy.
 func (p *Policy) Err() error { return p.err }
 
-// Rules returns the number of effective grants: p lines that matter to
-// gitwave, counting a line on resource "*" once per resource it covers.
-func (p *Policy) Rules() int { return len(p.rules) }
+// Rules returns the number of effective grants in the file: p lines that
+// matter to gitwave, counting a line on resource "*" once per resource it
+// covers. The built-in roles are not counted.
+func (p *Policy) Rules() int { return p.fileRules }
+
+// UndefinedRoles returns the warnings about roles used but never defined,
+// in a g line or as the default role: each such line grants nothing,
+// which a pull request comment points out. A Broken policy has none.
+func (p *Policy) UndefinedRoles() []Problem { return slices.Clone(p.undefined) }
 
 // newPolicy indexes the parsed lines of a file without errors.
 func newPolicy(name string, ps *parser, opts Options) *Policy {
-	p := &Policy{name: name, rules: ps.rules, edges: ps.edges, grants: map[string]*ruleSet{}, spelling: ps.spelling}
+	p := &Policy{name: name, rules: ps.rules, edges: ps.edges, grants: map[string]*ruleSet{}, spelling: ps.spelling, undefined: ps.undefined}
 	direct := map[string][]int32{}
+	// roleSeen holds the roles the file names: only those are suggested,
+	// so that a denial does not send everyone to role:admin.
+	roleSeen := map[string]bool{}
 	for i, r := range ps.rules {
 		direct[r.subject] = append(direct[r.subject], int32(i))
+		if !isBuiltin(r.line) {
+			p.fileRules++
+			if isRole(r.subject) {
+				roleSeen[r.subject] = true
+			}
+		}
 	}
 	parents := map[string][]string{}
-	roleSeen := map[string]bool{}
 	for _, e := range ps.edges {
 		parents[e.member] = append(parents[e.member], e.role)
-		roleSeen[e.role] = true
-	}
-	for name := range direct {
-		if strings.HasPrefix(name, "role:") {
-			roleSeen[name] = true
+		if !isBuiltin(e.line) {
+			roleSeen[e.role] = true
 		}
 	}
 	for name := range ps.spelling {
@@ -120,6 +144,7 @@ func newPolicy(name string, ps *parser, opts Options) *Policy {
 	}
 	slices.Sort(p.roles)
 	p.indexSuggestions()
+	p.indexGroupNames()
 	return p
 }
 

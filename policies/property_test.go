@@ -12,9 +12,11 @@ import (
 type policyGen struct{ r *rand.Rand }
 
 var (
-	genSubjects = []string{"alice", "bob", "acme/a", "acme/b", "role:r1", "role:r2", "role:r3"}
-	genRoles    = []string{"role:r1", "role:r2", "role:r3"}
-	genObjects  = map[string][]string{
+	genSubjects = []string{"alice", "bob", "acme/a", "acme/b", "role:r1", "role:r2", "role:r3", "role:readonly"}
+	// genRoles holds the built-in roles too, so that the casbin oracle
+	// also checks them and the file's lines on them.
+	genRoles   = []string{"role:r1", "role:r2", "role:r3", RoleReadonly, RoleAdmin}
+	genObjects = map[string][]string{
 		"applications": {"*", "shop/*", "shop/cart", "*/cart", "infra/*", "shop/c?rt"},
 		"clusters":     {"*", "prod-*", "prod-eu", "staging-*", "*-eu"},
 		"paths":        {"**", "apps/**", "apps/*/values.yaml", "apps/a/*", "**/secrets/**", "docs/*.md"},
@@ -63,8 +65,11 @@ func (g policyGen) policy() string {
 }
 
 func (g policyGen) options() Options {
-	if g.r.IntN(3) == 0 {
+	switch g.r.IntN(4) {
+	case 0:
 		return Options{DefaultRole: "role:r1"}
+	case 1:
+		return Options{DefaultRole: RoleReadonly}
 	}
 	return Options{}
 }

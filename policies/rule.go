@@ -74,7 +74,11 @@ func (r *rule) appliesTo(action, object string) bool {
 	return (r.action == "*" || r.action == action) && r.object.match(object)
 }
 
-// cite names the rule for a human: who holds it and where it is.
+// cite names the rule for a human: who holds it and where it is, "built
+// in" for a line of builtinPolicy.
 func cite(holder string, line int) string {
+	if isBuiltin(line) {
+		return holder + " (built in)"
+	}
 	return holder + " at line " + strconv.Itoa(line)
 }

@@ -158,51 +158,6 @@ func TestChangedFiles(t *testing.T) {
 	}
 }
 
-func TestGroups(t *testing.T) {
-	ctx := context.Background()
-	h, fake := newHost(t, github.Options{})
-	fake.AddTeam("acme", "platform", "alice", "bob")
-	fake.AddTeam("acme", "payments", "bob")
-	fake.AddTeam("acme", "sre")
-	fake.InviteToTeam("acme", "sre", "alice")
-	fake.AddTeam("other", "platform", "alice")
-
-	got, err := h.Groups(ctx, repo, "alice")
-	if err != nil {
-		t.Fatalf("Groups: %v", err)
-	}
-	if want := []string{"acme/platform"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Groups(alice) = %q; want %q (pending invitations and other orgs do not count)", got, want)
-	}
-	before := len(fake.Requests())
-	again, err := h.Groups(ctx, repo, "alice")
-	if err != nil || !reflect.DeepEqual(again, got) {
-		t.Fatalf("second Groups = %q, %v; want %q", again, err, got)
-	}
-	if n := len(fake.Requests()) - before; n != 0 {
-		t.Errorf("second Groups call made %d requests; want none (cached)", n)
-	}
-	bob, err := h.Groups(ctx, repo, "bob")
-	if want := []string{"acme/payments", "acme/platform"}; err != nil || !reflect.DeepEqual(bob, want) {
-		t.Errorf("Groups(bob) = %q, %v; want %q", bob, err, want)
-	}
-}
-
-func TestGroupsCacheExpires(t *testing.T) {
-	ctx := context.Background()
-	h, fake := newHost(t, github.Options{GroupsTTL: 20 * time.Millisecond})
-	fake.AddTeam("acme", "platform", "alice")
-	if _, err := h.Groups(ctx, repo, "alice"); err != nil {
-		t.Fatalf("Groups: %v", err)
-	}
-	time.Sleep(40 * time.Millisecond)
-	fake.AddTeam("acme", "sre", "alice")
-	got, err := h.Groups(ctx, repo, "alice")
-	if want := []string{"acme/platform", "acme/sre"}; err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("Groups after the TTL = %q, %v; want the new team too: %q", got, err, want)
-	}
-}
-
 func TestOpenPR(t *testing.T) {
 	ctx := context.Background()
 	h, fake := newHost(t, github.Options{})

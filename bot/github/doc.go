@@ -12,6 +12,7 @@
 // and to mint installation tokens, which ghinstallation caches and renews
 // shortly before they expire. Comments, reactions, commit statuses, changed
 // files, team memberships and pull requests then go through go-github with the
-// installation token. Team memberships are cached per (org, user) for a short
-// time, since the policy check asks for them on every event.
+// installation token. Only the teams a policy names are asked about, and each
+// answer is cached per (team, user) for a short time, since the policy check
+// asks on every event.
 package github

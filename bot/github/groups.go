@@ -5,64 +5,74 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/gitwave/gitwave/bot"
 )
 
-// Groups returns the teams, as "org/team-slug", that login is an active
-// member of in the organization owning repo. An App cannot use GET
-// /user/teams, so it lists the organization's teams and asks for the user's
-// membership in each; the answer is cached per (org, user).
-func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error) {
-	org, _, err := splitRepo(repo)
+// Groups returns the names among named whose team login is an active member
+// of, spelled as in named. A bare name "x" is the team with slug x in the
+// organization owning repo, "org/x" the team x of org; any other name is no
+// team and is not asked about. Each team is asked about with GET
+// /orgs/{org}/teams/{slug}/memberships/{username} through repo's
+// installation (404: not a member, nor is a pending invitation), and the
+// answer is cached per (team, user).
+func (h *Host) Groups(ctx context.Context, repo, login string, named []string) ([]string, error) {
+	owner, _, err := splitRepo(repo)
 	if err != nil {
 		return nil, err
 	}
-	if teams, ok := h.groups.Get(org, login); ok {
-		return teams, nil
+	if len(named) == 0 {
+		return nil, nil
 	}
 	inst, _, _, err := h.client(ctx, repo)
 	if err != nil {
 		return nil, err
 	}
-	slugs, err := listTeams(ctx, inst.client, org)
-	if err != nil {
-		return nil, err
-	}
-	var teams []string
-	for _, slug := range slugs {
+	resolve := func(name string) (string, bool) { return teamOf(owner, name) }
+	member := func(ctx context.Context, team string) (bool, error) {
+		org, slug, _ := strings.Cut(team, "/")
 		m, _, err := inst.client.Teams.GetTeamMembershipBySlug(ctx, org, slug, login)
 		if isNotFound(err) {
-			continue
+			return false, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("github: membership of %s in team %s/%s: %w", login, org, slug, err)
+			return false, fmt.Errorf("github: membership of %s in team %s: %w", login, team, err)
 		}
-		if m.GetState() == "active" {
-			teams = append(teams, org+"/"+slug)
-		}
+		return m.GetState() == "active", nil
 	}
-	h.groups.Put(org, login, teams)
-	return teams, nil
+	return h.groups.Members(ctx, login, named, bot.Membership{Resolve: resolve, Member: member})
 }
 
-// listTeams lists the slugs of every team in org.
-func listTeams(ctx context.Context, c *gh.Client, org string) ([]string, error) {
-	opts := &gh.ListOptions{PerPage: pageSize}
-	var slugs []string
-	for {
-		page, resp, err := c.Teams.ListTeams(ctx, org, opts)
-		if err != nil {
-			return nil, fmt.Errorf("github: list teams of %s: %w", org, err)
-		}
-		for _, t := range page {
-			slugs = append(slugs, t.GetSlug())
-		}
-		if resp.NextPage == 0 {
-			return slugs, nil
-		}
-		opts.Page = resp.NextPage
+// teamOf maps a policy name to "org/slug", lower case: a bare name is a team
+// of owner. It reports false for a name that cannot be a team, one with more
+// than one "/" or a character no organization or team slug holds.
+func teamOf(owner, name string) (string, bool) {
+	org, slug, qualified := strings.Cut(name, "/")
+	if !qualified {
+		org, slug = owner, name
 	}
+	if !isSlug(org) || !isSlug(slug) {
+		return "", false
+	}
+	return strings.ToLower(org + "/" + slug), true
+}
+
+// isSlug reports whether s can be an organization name or a team slug:
+// ASCII letters, digits, "-", "_" and ".", and not "." or "..".
+func isSlug(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func isNotFound(err error) bool {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gitwave/gitwave/bot"
 	"github.com/gitwave/gitwave/bot/gitlab"
@@ -154,53 +153,6 @@ func TestChangedFiles(t *testing.T) {
 	}
 	if n := count(fake, "GET", "/diffs"); n != 2 {
 		t.Errorf("diff pages requested = %d; want 2", n)
-	}
-}
-
-func TestGroups(t *testing.T) {
-	ctx := context.Background()
-	h, fake := newHost(t, gitlab.Options{})
-	fake.AddGroupMember("acme", "alice")
-	fake.AddGroupMember("acme/platform", "bob")
-	fake.AddGroupMember("other", "carol")
-	fake.AddUser("carol", false)
-
-	tests := []struct {
-		login string
-		want  []string
-	}{
-		{"alice", []string{"acme", "acme/platform"}}, // inherited from acme
-		{"bob", []string{"acme/platform"}},
-		{"carol", nil},
-		{"nobody", nil},
-	}
-	for _, tt := range tests {
-		got, err := h.Groups(ctx, project, tt.login)
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Groups(%s) = %q, %v; want %q", tt.login, got, err, tt.want)
-		}
-	}
-	before := len(fake.Requests())
-	if got, err := h.Groups(ctx, project, "alice"); err != nil || len(got) != 2 {
-		t.Fatalf("second Groups(alice) = %q, %v", got, err)
-	}
-	if n := len(fake.Requests()) - before; n != 0 {
-		t.Errorf("second Groups call made %d requests; want none (cached)", n)
-	}
-}
-
-func TestGroupsCacheExpires(t *testing.T) {
-	ctx := context.Background()
-	h, fake := newHost(t, gitlab.Options{GroupsTTL: 20 * time.Millisecond})
-	fake.AddGroupMember("acme/platform", "alice")
-	if _, err := h.Groups(ctx, project, "alice"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(40 * time.Millisecond)
-	fake.AddGroupMember("acme", "alice")
-	got, err := h.Groups(ctx, project, "alice")
-	if want := []string{"acme", "acme/platform"}; err != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("Groups after the TTL = %q, %v; want %q", got, err, want)
 	}
 }
 

@@ -12,7 +12,7 @@
 // Calls back to GitLab go through client-go with the token: merge request
 // notes are the comments (system notes left out), award emoji are the
 // reactions, commit statuses carry gitwave's contexts, merge request diffs
-// give the changed files, and group membership comes from the project's
-// namespace ancestry (GET /groups/:id/members/all/:user_id, which counts
-// inherited membership), cached per (namespace, user) for a short time.
+// give the changed files, and group membership is asked of exactly the groups
+// a policy names (GET /groups/:id/members/all/:user_id, which counts
+// inherited membership), cached per (group, user) for a short time.
 package gitlab

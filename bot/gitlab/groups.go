@@ -5,61 +5,88 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/gitwave/gitwave/bot"
 )
 
-// Groups returns the full paths of the groups in repo's namespace ancestry
-// ("acme", "acme/platform" for "acme/platform/k8s-gitops") that login
-// belongs to, directly or through a parent group. A user GitLab does not know
-// belongs to none.
-func (h *Host) Groups(ctx context.Context, repo, login string) ([]string, error) {
+// Groups returns the names among named whose group login belongs to,
+// directly or through a parent group, spelled as in named. A name holding
+// "/" is a group's full path ("acme/platform-admins", "acme"'s subgroup,
+// whether or not it holds the project); a bare name "x" is the subgroup
+// "<top>/x" of the project's top-level group, or that top-level group itself
+// when x is its name. A bare name never means another top-level group:
+// anyone can create one on a shared instance. Each group is asked about with
+// GET /groups/:id/members/all/:user_id (404: not a member), and the answer is
+// cached per (group, user). A user GitLab does not know belongs to none.
+func (h *Host) Groups(ctx context.Context, repo, login string, named []string) ([]string, error) {
 	if err := checkRepo(repo); err != nil {
 		return nil, err
 	}
-	namespace := repo[:strings.LastIndex(repo, "/")]
-	if groups, ok := h.groups.Get(namespace, login); ok {
-		return groups, nil
+	if len(named) == 0 {
+		return nil, nil
 	}
+	top, _, _ := strings.Cut(repo, "/")
+	userID := sync.OnceValues(func() (int64, error) { return h.userID(ctx, login) })
+	resolve := func(name string) (string, bool) { return groupOf(top, name) }
+	member := func(ctx context.Context, group string) (bool, error) {
+		id, err := userID()
+		if err != nil || id == 0 {
+			return false, err
+		}
+		m, _, err := h.client.GroupMembers.GetInheritedGroupMember(group, id, gl.WithContext(ctx))
+		if errors.Is(err, gl.ErrNotFound) {
+			return false, nil // not a member, or no such group
+		}
+		if err != nil {
+			return false, fmt.Errorf("gitlab: membership of %s in group %s: %w", login, group, err)
+		}
+		return m.State == "" || m.State == "active", nil
+	}
+	return h.groups.Members(ctx, login, named, bot.Membership{Resolve: resolve, Member: member})
+}
+
+// userID finds login's user id, 0 for a user GitLab does not know.
+func (h *Host) userID(ctx context.Context, login string) (int64, error) {
 	users, _, err := h.client.Users.ListUsers(&gl.ListUsersOptions{Username: gl.Ptr(login)}, gl.WithContext(ctx))
 	if err != nil {
-		return nil, fmt.Errorf("gitlab: find user %s: %w", login, err)
+		return 0, fmt.Errorf("gitlab: find user %s: %w", login, err)
 	}
-	var groups []string
-	if len(users) > 0 {
-		groups, err = h.memberOf(ctx, ancestry(namespace), users[0].ID, login)
-		if err != nil {
-			return nil, err
-		}
+	if len(users) == 0 {
+		return 0, nil
 	}
-	h.groups.Put(namespace, login, groups)
-	return groups, nil
+	return users[0].ID, nil
 }
 
-// memberOf keeps the groups in paths that user id belongs to.
-func (h *Host) memberOf(ctx context.Context, paths []string, id int64, login string) ([]string, error) {
-	var groups []string
-	for _, path := range paths {
-		m, _, err := h.client.GroupMembers.GetInheritedGroupMember(path, id, gl.WithContext(ctx))
-		if errors.Is(err, gl.ErrNotFound) {
-			continue // not a member, or a user namespace rather than a group
-		}
-		if err != nil {
-			return nil, fmt.Errorf("gitlab: membership of %s in group %s: %w", login, path, err)
-		}
-		if m.State == "" || m.State == "active" {
-			groups = append(groups, path)
+// groupOf maps a policy name to a group's full path, lower case: a bare
+// name is a subgroup of top, or top itself. It reports false for a name no
+// group path can have.
+func groupOf(top, name string) (string, bool) {
+	path := name
+	if !strings.Contains(name, "/") && !strings.EqualFold(name, top) {
+		path = top + "/" + name
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if !isPathSegment(seg) {
+			return "", false
 		}
 	}
-	return groups, nil
+	return strings.ToLower(path), true
 }
 
-// ancestry lists a namespace and its parents, outermost first.
-func ancestry(namespace string) []string {
-	parts := strings.Split(namespace, "/")
-	out := make([]string, len(parts))
-	for i := range parts {
-		out[i] = strings.Join(parts[:i+1], "/")
+// isPathSegment reports whether s can be one segment of a group path:
+// ASCII letters, digits, "-", "_" and ".", and not "." or "..".
+func isPathSegment(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
 	}
-	return out
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

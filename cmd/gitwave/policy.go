@@ -20,7 +20,7 @@ type policyFlags struct {
 func (f *policyFlags) bind(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.file, "policy", "policy.csv", "policy file in Argo CD policy.csv format")
 	cmd.Flags().StringVar(&f.defaultRole, "default-role", "", "role everyone holds, as Argo CD's policy.default (e.g. role:readonly)")
-	cmd.Flags().StringSliceVar(&f.groups, "groups", nil, "teams or groups the subject belongs to, comma-separated (org/team on GitHub)")
+	cmd.Flags().StringSliceVar(&f.groups, "groups", nil, "teams or groups the subject belongs to, comma-separated, spelled as the policy names them (order-team, acme/order-team)")
 }
 
 // load reads the policy file. A malformed file is an error here: the
@@ -142,15 +142,17 @@ func newPolicyValidateCmd() *cobra.Command {
 		Use:   "validate FILE",
 		Short: "Report every malformed line of a policy file with its line number",
 		Long: `Report every malformed line of a policy file: wrong field count, unknown resource,
-action or effect, a role used but never defined, a pattern that can never match.
-Lines that are valid Argo CD but mean nothing to gitwave are reported as warnings.
-Exit 0 if the file is usable, 1 if any line is malformed, 2 if it cannot be read.`,
+action or effect, a pattern that can never match. Lines that are valid Argo CD but mean
+nothing to gitwave (projects, action/...) and roles used but never defined are reported
+as warnings, as Argo CD does: such a line grants nothing and the rest of the file applies.
+role:readonly and role:admin are built in. Exit 0 if the file is usable, 1 if any line
+is malformed, 2 if it cannot be read.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return validatePolicy(cmd.OutOrStdout(), args[0], policies.Options{DefaultRole: defaultRole})
 		},
 	}
-	cmd.Flags().StringVar(&defaultRole, "default-role", "", "role everyone holds, as Argo CD's policy.default; checked to be defined")
+	cmd.Flags().StringVar(&defaultRole, "default-role", "", "role everyone holds, as Argo CD's policy.default; a warning if neither built in nor defined")
 	return cmd
 }
 

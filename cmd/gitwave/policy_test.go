@@ -46,6 +46,11 @@ g, alice, role:dev-team-order
 `)
 	broken := write("broken.csv", "p, role:x, applications, get, shop/*, allow\np, role:x, applications, get, shop/*, alow\n")
 	warned := write("warned.csv", "p, role:x, applications, get, shop/*, allow\np, role:x, projects, get, *, allow\n")
+	undefined := write("undefined.csv", "p, role:x, applications, sync, shop/*, allow\ng, acme/ops, role:x\ng, acme/ops, role:typo\n")
+	guide, err := filepath.Abs(filepath.Join("..", "..", "policies", "testdata", "guide-policy.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	cases := []struct {
 		name string
@@ -73,7 +78,17 @@ g, alice, role:dev-team-order
 		{name: "validate ok", args: []string{"validate", policy}, code: 0, out: "ok, 5 grants, 0 warnings"},
 		{name: "validate warning", args: []string{"validate", warned}, code: 0, out: `warned.csv:2: warning: gitwave never checks Argo CD resource "projects"`},
 		{name: "validate malformed", args: []string{"validate", broken}, code: 1, out: "broken.csv:2: error: unknown effect \"alow\" (want allow or deny)\n\tp, role:x, applications, get, shop/*, alow\n"},
-		{name: "validate undefined default role", args: []string{"validate", policy, "--default-role", "role:nobody"}, code: 1, out: `the default role "role:nobody" (policy.default) is never defined`},
+		{name: "validate undefined default role warns", args: []string{"validate", policy, "--default-role", "role:nobody"}, code: 0,
+			out: "policy.csv: warning: the default role \"role:nobody\" (policy.default) is never defined: no p line grants it anything and no g line gives it a role, so it grants nobody anything\n" + policy + ": ok, 5 grants, 1 warnings\n"},
+		{name: "validate undefined role warns", args: []string{"validate", undefined}, code: 0,
+			out: "undefined.csv:3: warning: role \"role:typo\" is used but never defined: no p line grants it anything and no g line gives it a role, so this line grants nothing\n\tg, acme/ops, role:typo\n" + undefined + ": ok, 1 grants, 1 warnings\n"},
+		{name: "undefined role leaves other grants", args: []string{"can", "olga", "sync", "applications", "shop/cart", "--policy", undefined, "--groups", "acme/ops"}, code: 0, out: "yes\n"},
+		{name: "validate the guide with role:readonly", args: []string{"validate", guide, "--default-role", "role:readonly"}, code: 0, out: "guide-policy.csv: ok, 6 grants, 1 warnings\n"},
+		{name: "built-in readonly", args: []string{"can", "zed", "get", "applications", "applications/payment-api", "--policy", guide, "--default-role", "role:readonly", "--explain"}, code: 0,
+			out: "yes\nzed may get application `applications/payment-api`: granted to role:readonly (built in)\n"},
+		{name: "guide bare team", args: []string{"can", "dave", "sync", "applications", "applications/order-api", "--policy", guide, "--groups", "order-team"}, code: 0, out: "yes\n"},
+		{name: "validate bracket in a path", args: []string{"validate", write("bracket.csv", "p, alice, paths, modify, [s]ecrets/**, deny\n")}, code: 1,
+			out: "bracket.csv:1: error: the object \"[s]ecrets/**\" uses [...] or {...}"},
 		{name: "validate missing file", args: []string{"validate", filepath.Join(dir, "nope.csv")}, code: 2, msg: "validate policy"},
 	}
 	for _, tc := range cases {
