@@ -7,11 +7,18 @@ import (
 	"strings"
 )
 
+// CommitsOptions narrows CommitsBetween. The zero value lists every
+// commit.
+type CommitsOptions struct {
+	// Limit keeps the newest Limit commits; 0 or less keeps all.
+	Limit int
+	// NoMerges leaves out merge commits: what a rebase would replay.
+	NoMerges bool
+}
+
 // CommitsBetween lists the commits reachable from head but not from base,
-// leaving out merge commits, newest first, at most limit of them (limit 0
-// or less: all). For a pull request, base is its merge base: the result is
-// the commits a rebase would replay.
-func (r *Repo) CommitsBetween(ctx context.Context, base, head string, limit int) ([]string, error) {
+// newest first. For a pull request, base is its merge base.
+func (r *Repo) CommitsBetween(ctx context.Context, base, head string, opts CommitsOptions) ([]string, error) {
 	baseSHA, err := r.Resolve(ctx, base)
 	if err != nil {
 		return nil, fmt.Errorf("commits between %s and %s: %w", base, head, err)
@@ -20,9 +27,12 @@ func (r *Repo) CommitsBetween(ctx context.Context, base, head string, limit int)
 	if err != nil {
 		return nil, fmt.Errorf("commits between %s and %s: %w", base, head, err)
 	}
-	args := []string{"rev-list", "--no-merges"}
-	if limit > 0 {
-		args = append(args, "--max-count="+strconv.Itoa(limit))
+	args := []string{"rev-list"}
+	if opts.NoMerges {
+		args = append(args, "--no-merges")
+	}
+	if opts.Limit > 0 {
+		args = append(args, "--max-count="+strconv.Itoa(opts.Limit))
 	}
 	out, err := r.git(ctx, append(args, headSHA, "^"+baseSHA, "--")...)
 	if err != nil {

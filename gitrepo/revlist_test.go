@@ -23,15 +23,18 @@ func TestCommitsBetweenAndIsAncestor(t *testing.T) {
 	repo := up.open(t)
 	ctx := testContext(t)
 
-	got, err := repo.CommitsBetween(ctx, base, merged, 0)
+	got, err := repo.CommitsBetween(ctx, base, merged, CommitsOptions{NoMerges: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{mainTip, two, one}; !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
 		t.Errorf("CommitsBetween(base, merged) = %v; want the three non-merge commits %v", got, want)
 	}
-	if got, _ := repo.CommitsBetween(ctx, base, two, 1); !slices.Equal(got, []string{two}) {
+	if got, _ := repo.CommitsBetween(ctx, base, two, CommitsOptions{Limit: 1}); !slices.Equal(got, []string{two}) {
 		t.Errorf("CommitsBetween(base, two, limit 1) = %v; want [%s]", got, two)
+	}
+	if got, _ := repo.CommitsBetween(ctx, base, merged, CommitsOptions{}); len(got) != 4 || got[0] != merged {
+		t.Errorf("CommitsBetween(base, merged) with merges = %v; want 4 commits, the merge first", got)
 	}
 	for _, tt := range []struct {
 		a, head string
