@@ -50,6 +50,9 @@ func TestPRCannotReachTheClusters(t *testing.T) {
 	if !apierrors.IsNotFound(err) {
 		t.Errorf("ClusterRoleBinding bob-is-admin on staging: %v; want none", err)
 	}
+	if h, err := f.store.History(context.Background(), "payment-evil", "", 0); err != nil || len(h) != 0 {
+		t.Errorf("syncs of payment-evil recorded = %+v, %v; want none, so that self-heal has nothing to re-apply", h, err)
+	}
 
 	f.commitOn("pr/3", map[string]string{"apps/payment-service/templates/victim.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: victim, namespace: kube-system}\nstringData: {password: hunter2}\n"})
 	f.openPR(3, "bob", "pr/3")
