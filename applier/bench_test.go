@@ -49,7 +49,7 @@ func BenchmarkLiveDiff1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		d, err := m.Diff(context.Background(), app, objs)
+		d, err := m.Diff(context.Background(), app, objs, DiffOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -19,6 +19,12 @@ type liveDiff struct {
 	key           planner.ResourceKey // with the namespace used
 	entry         InventoryEntry
 	before, after *unstructured.Unstructured
+	// foreign is true when the object exists live without the app's
+	// tracking id.
+	foreign bool
+	// hidden is true when the diff may not show the foreign live object:
+	// before is a placeholder and after is the object as rendered.
+	hidden bool
 }
 
 // changed reports whether applying would change the live object.
@@ -36,17 +42,26 @@ func equalObjects(a, b *unstructured.Unstructured) bool {
 // and the live object are normalized (no managed fields, status or
 // server-set metadata) and the app's ignoreDifferences removed from both.
 // Objects in the app's inventory that are no longer desired are listed as
-// removed. Secret values are masked. Hooks and Skip objects are not diffed:
-// they have no lasting live state.
-func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner.Object) (*planner.AppDiff, error) {
-	diffs, err := m.liveDiffs(ctx, app, objects)
+// removed. Secret values are masked, and compared only in Secrets the app
+// owns. A live object the app does not own and opts.MayRead refuses is
+// neither dry-run nor shown: the diff says that it exists. Hooks and Skip
+// objects are not diffed: they have no lasting live state.
+func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner.Object, opts DiffOptions) (*planner.AppDiff, error) {
+	diffs, err := m.liveDiffs(ctx, app, objects, opts)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s on %s: %w", app.Name, m.opts.Cluster, err)
 	}
 	var before, after []*planner.Object
 	desired := map[planner.ResourceKey]bool{}
+	var notes []string
 	for _, d := range diffs {
 		desired[d.key] = true
+		if d.foreign {
+			blindSecretValues(d.before)
+		}
+		if d.hidden {
+			notes = append(notes, d.key.String())
+		}
 		after = append(after, withManifest(d.desired, d.key, d.after))
 		if d.before != nil {
 			before = append(before, withManifest(d.desired, d.key, d.before))
@@ -60,7 +75,8 @@ func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner
 	if err != nil {
 		return nil, fmt.Errorf("diff %s on %s: %w", app.Name, m.opts.Cluster, err)
 	}
-	return &planner.AppDiff{App: app.Key(), Status: planner.SummarizeStatus(changes), Changes: changes, After: app}, nil
+	return &planner.AppDiff{App: app.Key(), Status: planner.SummarizeStatus(changes), Changes: changes, After: app,
+		Note: hiddenNote(app, notes)}, nil
 }
 
 // withManifest returns a copy of o keyed by key and holding u.
@@ -72,7 +88,7 @@ func withManifest(o *planner.Object, key planner.ResourceKey, u *unstructured.Un
 
 // liveDiffs dry-runs every non-hook object in parallel (bounded) and pairs
 // the result with the live object; results are in the order of objects.
-func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*planner.Object) ([]liveDiff, error) {
+func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*planner.Object, opts DiffOptions) ([]liveDiff, error) {
 	var list []*planner.Object
 	for _, o := range objects {
 		if !o.Hook && o.Phase != planner.PhaseSkip {
@@ -84,7 +100,7 @@ func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*pl
 	g.SetLimit(m.opts.Concurrency)
 	for i, o := range list {
 		g.Go(func() error {
-			d, err := m.diffObject(gctx, app, o)
+			d, err := m.diffObject(gctx, app, o, opts)
 			out[i] = d
 			return err
 		})
@@ -94,8 +110,9 @@ func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*pl
 
 // diffObject dry-runs one object. An object whose kind or namespace does
 // not exist yet (a CRD or namespace the sync would create first) is
-// compared as it was rendered.
-func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.Object) (liveDiff, error) {
+// compared as it was rendered; so is a foreign object opts may not read,
+// against a placeholder.
+func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.Object, opts DiffOptions) (liveDiff, error) {
 	d := liveDiff{desired: o, key: o.Key}
 	u, rm, err := m.prepare(ctx, app, o)
 	if meta.IsNoMatchError(err) {
@@ -109,6 +126,11 @@ func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.O
 	live, err := m.getLive(ctx, rm, d.key)
 	if err != nil {
 		return d, fmt.Errorf("%s: read live object: %w", d.key, err)
+	}
+	d.foreign = live != nil && !ownedBy(live, app.Name)
+	if d.foreign && !opts.mayRead(d.key) {
+		d.hidden, d.before, d.after = true, placeholder(u), normalize(u)
+		return d, nil
 	}
 	validation := "Strict"
 	if hasOption(app, o, optValidateFalse) {
@@ -129,7 +151,7 @@ func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.O
 // unchangedKeys returns, by the objects' own keys, the inventory entries of
 // the objects a live diff finds unchanged.
 func (m *Manager) unchangedKeys(ctx context.Context, app *planner.App, objects []*planner.Object) (map[planner.ResourceKey]InventoryEntry, error) {
-	diffs, err := m.liveDiffs(ctx, app, objects)
+	diffs, err := m.liveDiffs(ctx, app, objects, DiffOptions{})
 	if err != nil {
 		return nil, err
 	}

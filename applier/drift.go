@@ -133,7 +133,7 @@ func subset(want, have any) bool {
 // suspectChanges dry-run diffs the suspect objects and lists the removed
 // ones; unchanged objects are left out.
 func (m *Manager) suspectChanges(ctx context.Context, app *planner.App, suspects, removed []*planner.Object) ([]planner.Change, error) {
-	diffs, err := m.liveDiffs(ctx, app, suspects)
+	diffs, err := m.liveDiffs(ctx, app, suspects, DiffOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func TestDriftHealed(t *testing.T) {
 		!containsAll(changes[0].Diff, "-  k: edited", "+  k: v") {
 		t.Fatalf("drift = %v %+v, want settings changed back from edited to v", drifted, changes)
 	}
-	diff, err := m.Diff(t.Context(), app, objs)
+	diff, err := m.Diff(t.Context(), app, objs, DiffOptions{})
 	if err != nil || diff.Status != planner.AppChanged {
 		t.Fatalf("Diff = %+v, %v; want changed", diff, err)
 	}
@@ -78,12 +78,12 @@ func TestDiffIgnoreDifferences(t *testing.T) {
 		metav1.PatchOptions{FieldManager: "autoscaler", Force: &force}); err != nil {
 		t.Fatal(err)
 	}
-	diff, err := m.Diff(t.Context(), app, objs)
+	diff, err := m.Diff(t.Context(), app, objs, DiffOptions{})
 	if err != nil || diff.Status != planner.AppChanged {
 		t.Fatalf("without ignoreDifferences: %+v, %v; want changed", diff, err)
 	}
 	app.Spec.IgnoreDifferences = []planner.ResourceIgnoreRule{{Group: "apps", Kind: "Deployment", ManagedFieldsManagers: []string{"autoscaler"}}}
-	diff, err = m.Diff(t.Context(), app, objs)
+	diff, err = m.Diff(t.Context(), app, objs, DiffOptions{})
 	if err != nil || diff.Status != planner.AppUnchanged {
 		t.Fatalf("with ignoreDifferences: %+v, %v; want unchanged", diff, err)
 	}

@@ -83,20 +83,33 @@ func (b *Bot) runDiff(ctx context.Context, t *task, pr PR, _ *Command) (string, 
 // runSync deploys the pull request's head (open) or the default branch
 // (merged), for the named apps or else the apps the pull request touches,
 // only where the policy grants the commenter sync on the app and cluster.
-// A sync lifts the rollback pin of what it deployed.
+// An open pull request's head must also pass the rules of syncgate.go. A
+// sync lifts the rollback pin of what it deployed.
 func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string, error) {
 	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
 	if err != nil {
 		return "", err
 	}
 	defer co.Close()
-	rev := pr.HeadSHA
-	if pr.Merged || rev == "" {
-		rev = t.repo.DefaultBranch
-	}
-	sha, err := co.resolve(ctx, rev)
+	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err
+	}
+	sha, open := tip, !pr.Merged && pr.HeadSHA != ""
+	var files []string
+	if open {
+		if sha, err = co.resolve(ctx, pr.HeadSHA); err != nil {
+			return "", err
+		}
+		refusal, changed, err := b.prHeadRefusal(ctx, t, co, pr, sha, tip)
+		if err != nil || refusal != "" {
+			return refusal, err
+		}
+		files = changed
+	} else if len(cmd.Apps) == 0 {
+		if files, err = mergedFiles(ctx, co, pr, tip); err != nil {
+			return "", err
+		}
 	}
 	src, err := co.source(ctx, sha)
 	if err != nil {
@@ -106,9 +119,12 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 	if err != nil {
 		return "", err
 	}
-	apps, missing, err := b.syncTargets(ctx, t, pr, cmd, src, inv)
-	if err != nil {
-		return "", err
+	apps, missing := syncTargets(cmd, src, inv, files)
+	var refused []skippedApp
+	if open {
+		if apps, refused, err = b.sameOnDefault(ctx, co, tip, apps); err != nil {
+			return "", err
+		}
 	}
 	gate, err := b.authorizer(ctx, t, co, "sync")
 	if err != nil {
@@ -125,12 +141,28 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 		}
 	}
 	title := fmt.Sprintf("gitwave synced `%s`", short(sha))
-	return strings.Join(missing, "\n") + "\n\n" + syncReport("", title, results, denied), nil
+	return strings.Join(missing, "\n") + "\n\n" + syncReport("", title, results, append(refused, denied...)), nil
+}
+
+// mergedFiles are the files a merged pull request changed, by Git.
+func mergedFiles(ctx context.Context, co *checkout, pr PR, tip string) ([]string, error) {
+	base := tip
+	if pr.BaseSHA != "" {
+		base = pr.BaseSHA
+	}
+	if pr.HeadSHA == "" {
+		return nil, nil
+	}
+	head, err := co.resolve(ctx, pr.HeadSHA)
+	if err != nil {
+		return nil, err
+	}
+	return prFiles(ctx, co, base, head)
 }
 
 // syncTargets are the apps a /sync names (on its --cluster), or else the
-// apps the pull request's files touch.
-func (b *Bot) syncTargets(ctx context.Context, t *task, pr PR, cmd *Command, src planner.Source, inv *planner.Inventory) ([]*planner.App, []string, error) {
+// apps that files touch.
+func syncTargets(cmd *Command, src planner.Source, inv *planner.Inventory, files []string) ([]*planner.App, []string) {
 	var apps []*planner.App
 	var missing []string
 	for _, name := range cmd.Apps {
@@ -141,18 +173,14 @@ func (b *Bot) syncTargets(ctx context.Context, t *task, pr PR, cmd *Command, src
 		apps = append(apps, found...)
 	}
 	if len(cmd.Apps) > 0 {
-		return apps, missing, nil
-	}
-	files, err := t.host.ChangedFiles(ctx, t.repo.Name, pr.Number)
-	if err != nil {
-		return nil, nil, err
+		return apps, missing
 	}
 	for _, a := range inv.Apps {
 		if (cmd.Cluster == "" || a.Cluster.Name == cmd.Cluster) && planner.Touches(planner.Dependencies(src.Repo, a), files) {
 			apps = append(apps, a)
 		}
 	}
-	return apps, missing, nil
+	return apps, missing
 }
 
 func selectApps(apps []*planner.App, name, cluster string) []*planner.App {

@@ -1,12 +1,14 @@
 package bot_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
 
-// TestCommands runs slash commands that need no cluster: each is
-// acknowledged with a reaction and answered in the thread.
+// TestCommands runs slash commands that need no cluster on pull request 1,
+// by carol (who may change every path) and diffed: each is acknowledged
+// with a reaction and answered in the thread.
 func TestCommands(t *testing.T) {
 	tests := []struct {
 		name, author, body string
@@ -45,7 +47,9 @@ func TestCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, fixtureOptions{})
+			f := newFixture(t, fixtureOptions{Author: "carol"})
+			f.opened(http.StatusAccepted)
+			f.run()
 			id := f.comment(tt.author, tt.body)
 			if n := f.run(); n != 1 {
 				t.Fatalf("jobs run = %d; want 1", n)

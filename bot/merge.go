@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/policies"
 	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/store"
 )
@@ -20,11 +22,16 @@ type deployment struct {
 	author     string
 	base, head planner.Source
 	files      []string
+	// policies are the default branch's revisions whose policy must allow
+	// files; the default branch just before the deployment is one of them.
+	policies []planner.Source
+	// refusal says why the deployment cannot be checked, and so is not made.
+	refusal string
 }
 
 // onDeploy deploys a merged pull request or a push to the default branch:
 // the automated apps it changed, when its author holds the path grants of
-// the policy the default branch had before it.
+// the policy the default branch had just before it.
 func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
 	if err != nil {
@@ -48,7 +55,11 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 	if err != nil {
 		return err
 	}
-	verdict := pol.CheckChange(s, d.files)
+	if d.refusal != "" {
+		t.log.Warn("merge not deployed", "author", d.author, "head", short(d.head.Revision), "reason", d.refusal)
+		return b.report(ctx, t, d, fmt.Sprintf("%s\n### gitwave deployed nothing from %s\n\n> :no_entry: %s.\n", deployMarker, markdown.Code(short(d.head.Revision)), markdown.Code(d.refusal)))
+	}
+	verdict := b.mergeVerdict(d, s)
 	if !verdict.Allowed {
 		t.log.Warn("merge not deployed: policy", "author", d.author, "head", short(d.head.Revision), "reason", verdict.Reason)
 		body := fmt.Sprintf("%s\n### gitwave deployed nothing from `%s`\n\n%s\n", deployMarker, short(d.head.Revision),
@@ -96,59 +107,99 @@ func (b *Bot) report(ctx context.Context, t *task, d *deployment, body string) e
 	return reply(ctx, t, d.pr.Number, body)
 }
 
-// deploymentOf works out what a merge or push changed: the base is the
-// default branch before it, the head what it deployed.
+// deploymentOf works out what a merge or push changed and the policies it
+// must pass. For a push, the default branch before it is the push's
+// "before". For a merge it is worked out from Git (see gateOfMerge), and
+// the changed files are the pull request's own, from its fork point on the
+// default branch to its head, read from Git: never the host's list, which
+// is capped.
 func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deployment, error) {
 	d := &deployment{author: t.ev.Sender}
-	var baseRev, headRev string
-	if pr := t.ev.PR; t.ev.Kind == EventMerged {
-		full, err := t.host.PullRequest(ctx, t.repo.Name, pr.Number)
-		if err == nil {
-			pr = &full
-		}
-		d.pr, d.author = pr, pr.Author
-		prHead, err := co.resolve(ctx, pr.HeadSHA)
-		if err != nil {
-			return nil, err
-		}
-		headRev = pr.MergeSHA
-		if headRev == "" {
-			headRev = prHead
-		}
-		baseTip := pr.BaseSHA
-		if baseTip == "" {
-			baseTip = t.repo.DefaultBranch
-		}
-		if baseTip, err = co.resolve(ctx, baseTip); err != nil {
-			return nil, err
-		}
-		if baseRev, err = co.reader.MergeBase(ctx, baseTip, prHead); err != nil {
-			return nil, err
-		}
+	var head string
+	var gate mergeGate
+	var err error
+	if t.ev.Kind == EventMerged {
+		head, gate, err = b.mergeOf(ctx, t, co, d)
 	} else {
-		headRev, baseRev = t.ev.After, t.ev.Before
+		head, gate, err = pushOf(ctx, t, co)
 	}
-	head, err := co.resolve(ctx, headRev)
 	if err != nil {
 		return nil, err
 	}
-	if baseRev == "" || baseRev == zeroSHA {
-		return nil, permanent(fmt.Errorf("push to %s created the branch; there is nothing to compare it with", t.ev.Ref))
+	d.refusal = gate.refusal
+	if d.refusal != "" {
+		d.head = planner.Source{Revision: head}
+		return d, nil
 	}
-	base, err := co.resolve(ctx, baseRev)
-	if err != nil {
+	changedTo := head
+	if d.pr != nil {
+		changedTo = d.pr.HeadSHA
+	}
+	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
 		return nil, err
 	}
-	if d.files, err = co.reader.ChangedFiles(ctx, base, head); err != nil {
-		return nil, err
-	}
-	if d.base, err = co.source(ctx, base); err != nil {
+	if d.base, err = co.source(ctx, gate.forkBase); err != nil {
 		return nil, err
 	}
 	if d.head, err = co.source(ctx, head); err != nil {
 		return nil, err
 	}
+	for _, rev := range gate.policies {
+		src, err := co.source(ctx, rev)
+		if err != nil {
+			return nil, err
+		}
+		d.policies = append(d.policies, src)
+	}
 	return d, nil
+}
+
+// mergeOf reads a merged pull request into d (its head resolved) and
+// returns the commit it deployed and the gate it must pass.
+func (b *Bot) mergeOf(ctx context.Context, t *task, co *checkout, d *deployment) (string, mergeGate, error) {
+	pr := t.ev.PR
+	if full, err := t.host.PullRequest(ctx, t.repo.Name, pr.Number); err == nil {
+		pr = &full
+	}
+	prHead, err := co.resolve(ctx, pr.HeadSHA)
+	if err != nil {
+		return "", mergeGate{}, err
+	}
+	pr.HeadSHA = prHead
+	d.pr, d.author = pr, pr.Author
+	head := prHead
+	if pr.MergeSHA != "" {
+		if head, err = co.resolve(ctx, pr.MergeSHA); err != nil {
+			return "", mergeGate{}, err
+		}
+	}
+	gate, err := b.gateOfMerge(ctx, co, pr, head, prHead)
+	return head, gate, err
+}
+
+// pushOf returns the head of a push and its gate: the branch before it.
+func pushOf(ctx context.Context, t *task, co *checkout) (string, mergeGate, error) {
+	if t.ev.Before == "" || t.ev.Before == zeroSHA {
+		return "", mergeGate{}, permanent(fmt.Errorf("push to %s created the branch; there is nothing to compare it with", t.ev.Ref))
+	}
+	head, err := co.resolve(ctx, t.ev.After)
+	if err != nil {
+		return "", mergeGate{}, err
+	}
+	before, err := co.resolve(ctx, t.ev.Before)
+	return head, mergeGate{forkBase: before, policies: []string{before}}, err
+}
+
+// mergeVerdict checks the deployment's files under each of its policies
+// and returns the first denial, or the last approval.
+func (b *Bot) mergeVerdict(d *deployment, s policies.Subject) policies.ChangeVerdict {
+	var v policies.ChangeVerdict
+	for _, src := range d.policies {
+		if v = b.policyAt(src).CheckChange(s, d.files); !v.Allowed {
+			return v
+		}
+	}
+	return v
 }
 
 // syncChanged syncs the automated apps whose rendering the deployment

@@ -47,8 +47,10 @@ func subject(ctx context.Context, t *task, pol *policies.Policy, login string) (
 // policyReport is the policy's verdict on a pull request: per app and
 // overall.
 type policyReport struct {
-	verdict  policies.ChangeVerdict
-	perApp   map[planner.AppKey]string
+	verdict policies.ChangeVerdict
+	perApp  map[planner.AppKey]string
+	// denied are the apps whose files the author may not modify.
+	denied   map[planner.AppKey]bool
 	notes    []string
 	status   Status
 	subject  policies.Subject
@@ -58,7 +60,8 @@ type policyReport struct {
 // checkChange decides whether the author may modify the changed files, and
 // gives each app of rep the verdict on the files that touch it.
 func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, base, head planner.Source, files []string) policyReport {
-	pr := policyReport{verdict: pol.CheckChange(s, files), perApp: map[planner.AppKey]string{}, subject: s, brokenBy: pol.Err()}
+	pr := policyReport{verdict: pol.CheckChange(s, files), perApp: map[planner.AppKey]string{}, denied: map[planner.AppKey]bool{},
+		subject: s, brokenBy: pol.Err()}
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
 		app, src := d.After, head
@@ -77,11 +80,22 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 		if len(touching) == 0 {
 			touching = files
 		}
-		pr.perApp[d.App] = verdictCell(pol.CheckChange(s, touching))
+		v := pol.CheckChange(s, touching)
+		pr.perApp[d.App], pr.denied[d.App] = verdictCell(v), !v.Allowed
 	}
 	pr.status = policyStatus(pr.verdict)
 	pr.notes = append(policyNotes(pr.verdict), roleWarnings(pol)...)
 	return pr
+}
+
+// skipLive keeps an app the author may not change from being diffed
+// against its live cluster: a pull request that fails the policy reads
+// nothing of the clusters.
+func (pr policyReport) skipLive(app *planner.App) string {
+	if pr.denied[app.Key()] {
+		return fmt.Sprintf("%s may not make this change to it (see the Policy column)", pr.subject.Login)
+	}
+	return ""
 }
 
 // roleWarnings point out, in the comment, each line of the policy that

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/reconcile"
 )
 
 // onPullRequest answers a pull request opened, reopened or pushed to.
@@ -57,11 +58,17 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 	if err := b.publishDiff(ctx, t, pr.Number, parts); err != nil {
 		return err
 	}
+	if err := b.opts.Store.SetDiffedHead(ctx, t.repo.Name, pr.Number, d.head.Revision); err != nil {
+		return err
+	}
 	t.log.Info("diff comment updated", "head", short(d.head.Revision), "apps", len(d.report.Apps), "parts", len(parts))
 	return nil
 }
 
-// diffPR renders and checks a pull request.
+// diffPR renders and checks a pull request. The changed files come from
+// Git (merge base to head), never from the host, whose list is capped. The
+// policy is checked first: only the apps the change may touch are diffed
+// against their live clusters.
 func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff, error) {
 	head, err := co.resolve(ctx, pr.HeadSHA)
 	if err != nil {
@@ -83,24 +90,22 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	files, err := t.host.ChangedFiles(ctx, t.repo.Name, pr.Number)
-	if err != nil {
+	d := &prDiff{}
+	if d.files, err = co.reader.ChangedFiles(ctx, mergeBase, head); err != nil {
 		return nil, err
 	}
-	d := &prDiff{files: files}
 	if d.head, err = co.source(ctx, head); err != nil {
 		return nil, err
 	}
 	if d.base, err = co.source(ctx, mergeBase); err != nil {
 		return nil, err
 	}
-	if d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: files}); err != nil {
+	if d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files}); err != nil {
 		return nil, fmt.Errorf("diff %s#%d: %w", t.repo.Name, pr.Number, err)
 	}
 	if d.headInv, err = b.planner.Discover(ctx, d.head); err != nil {
 		return nil, err
 	}
-	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, d.head, d.headInv)
 	policySrc, err := co.source(ctx, defaultTip)
 	if err != nil {
 		return nil, err
@@ -110,10 +115,14 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(pol, s, d.report, d.base, d.head, files)
+	d.policy = checkChange(pol, s, d.report, d.base, d.head, d.files)
 	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()
+	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, d.head, d.headInv, reconcile.LiveDiffOptions{
+		Skip:    func(app *planner.App) string { return firstOf(d.policy.skipLive(app), projects.skipLive(app)) },
+		MayRead: projects.mayRead(),
+	})
 	return d, nil
 }
 

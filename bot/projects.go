@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/policies"
@@ -55,6 +55,8 @@ func (b *Bot) defaultBranchProjects(repo config.Repo) reconcile.ProjectsFunc {
 // projectReport is what the default branch's AppProjects say of a pull
 // request's apps.
 type projectReport struct {
+	// projs are the default branch's AppProjects.
+	projs *planner.Projects
 	// perApp lists each refused app's violations.
 	perApp map[planner.AppKey][]planner.Violation
 	// first is the first violation, for the status.
@@ -68,9 +70,9 @@ type projectReport struct {
 // renders it, to the AppProjects of the default branch (defaults).
 func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *planner.Report, head planner.Source, inv *planner.Inventory) projectReport {
 	projs, errs := planner.LoadProjects(ctx, defaults)
-	pr := projectReport{perApp: map[planner.AppKey][]planner.Violation{}}
+	pr := projectReport{projs: projs, perApp: map[planner.AppKey][]planner.Violation{}}
 	for _, e := range errs {
-		pr.notes = append(pr.notes, ":no_entry: **AppProject** on the default branch: "+codeSpan(e.Error()))
+		pr.notes = append(pr.notes, ":no_entry: **AppProject** on the default branch: "+markdown.Code(e.Error()))
 	}
 	if !projs.Enforced() {
 		return pr
@@ -120,7 +122,7 @@ func (b *Bot) checkProject(ctx context.Context, projs *planner.Projects, app *pl
 func (p projectReport) addTo(pol *policyReport) {
 	pol.notes = append(pol.notes, p.notes...)
 	for key, vs := range p.perApp {
-		cell := fmt.Sprintf(":no_entry: AppProject %s: %d violation(s)", codeSpan(vs[0].Project), len(vs))
+		cell := fmt.Sprintf(":no_entry: AppProject %s: %d violation(s)", markdown.Code(vs[0].Project), len(vs))
 		if prev := pol.perApp[key]; prev != "" && prev != verdictCell(policies.ChangeVerdict{Allowed: true}) {
 			cell = prev + "; " + cell
 		}
@@ -140,15 +142,42 @@ func (p projectReport) appNotes() map[planner.AppKey][]string {
 	for key, vs := range p.perApp {
 		notes := []string{":no_entry: **Refused by its AppProject**; merging deploys nothing of it:"}
 		for _, v := range vs {
-			notes = append(notes, "- "+codeSpan(v.String()))
+			notes = append(notes, "- "+markdown.Code(v.String()))
 		}
 		out[key] = notes
 	}
 	return out
 }
 
-// codeSpan renders text as inline code on one line, so that nothing in it
-// is read as Markdown or as a mention.
-func codeSpan(s string) string {
-	return "`" + strings.ReplaceAll(oneLine(s), "`", "'") + "`"
+// skipLive keeps an app its project refuses from being diffed against its
+// live cluster: it reads nothing of the cluster.
+func (p projectReport) skipLive(app *planner.App) string {
+	if vs := p.perApp[app.Key()]; len(vs) > 0 {
+		return fmt.Sprintf("its AppProject %s refuses it", vs[0].Project)
+	}
+	return ""
+}
+
+// mayRead is the live diff's scope for objects an app does not own: with
+// AppProjects, only namespaced objects in namespaces the app's project
+// allows; a cluster-scoped object the app does not own is only said to
+// exist. Without AppProjects every object may be read (Argo CD's default
+// project allows everything).
+func (p projectReport) mayRead() func(*planner.App, planner.ResourceKey) bool {
+	if !p.projs.Enforced() {
+		return nil
+	}
+	return func(app *planner.App, key planner.ResourceKey) bool {
+		return key.Namespace != "" && p.projs.NamespaceAllowed(app, key.Namespace)
+	}
+}
+
+// firstOf returns the first non-empty reason.
+func firstOf(reasons ...string) string {
+	for _, r := range reasons {
+		if r != "" {
+			return r
+		}
+	}
+	return ""
 }

@@ -57,7 +57,7 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 	var results []reconcile.AppResult
 	var revert []string
 	for _, a := range allowed {
-		rp, err := b.rollbackTarget(ctx, co, a, cmd)
+		rp, err := b.rollbackTarget(ctx, co, tip, a, cmd)
 		if err != nil {
 			skipped = append(skipped, skippedApp{a.Key(), oneLine(err.Error())})
 			continue
@@ -79,8 +79,10 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 }
 
 // rollbackTarget finds the revision to roll back to: --to, or the
-// deployment --steps back in the app's history on its cluster.
-func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, a *planner.App, cmd *Command) (rollbackPlan, error) {
+// deployment --steps back in the app's history on its cluster. A --to
+// revision must be one this app synced successfully on this cluster, or
+// one the default branch (at tip) contains: never a branch no one merged.
+func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, tip string, a *planner.App, cmd *Command) (rollbackPlan, error) {
 	rp := rollbackPlan{app: a}
 	to := ""
 	if cmd.To != "" {
@@ -107,13 +109,24 @@ func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, a *planner.App, 
 		}
 		rp.newer = append(rp.newer, rec.Revision)
 	}
-	if to != "" && len(rp.newer) > 0 {
-		// A revision never deployed here: deploy it, and revert what is
-		// deployed now.
-		rp.target, rp.newer = to, rp.newer[:1]
-		return rp, nil
+	if to == "" {
+		return rp, fmt.Errorf("no successful deployment %d step(s) back in the history of %s on %s", cmd.Steps, a.Name, a.Cluster.Name)
 	}
-	return rp, fmt.Errorf("no successful deployment %d step(s) back in the history of %s on %s", cmd.Steps, a.Name, a.Cluster.Name)
+	merged, err := co.reader.IsAncestor(ctx, to, tip)
+	if err != nil {
+		return rp, err
+	}
+	switch {
+	case !merged:
+		return rp, fmt.Errorf(":no_entry: `%s` is neither in the last %d deployments of %s on %s nor on the default branch; /rollback deploys only what was deployed or merged",
+			short(to), maxRollbackSearch, a.Name, a.Cluster.Name)
+	case len(rp.newer) == 0:
+		return rp, fmt.Errorf("%s was never deployed on %s by gitwave; there is nothing to roll back", a.Name, a.Cluster.Name)
+	}
+	// A merged revision never deployed here: deploy it, and revert what is
+	// deployed now.
+	rp.target, rp.newer = to, rp.newer[:1]
+	return rp, nil
 }
 
 // rollbackOne syncs one app at its target revision and pins it there.

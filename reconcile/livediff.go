@@ -7,21 +7,38 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gitwave/gitwave/applier"
 	"github.com/gitwave/gitwave/planner"
 )
 
+// LiveDiffOptions limits a live diff. The zero value diffs every app
+// against its cluster and shows every live object the apps render: what
+// no AppProject restricting an app means.
+type LiveDiffOptions struct {
+	// Skip says why an app may not be diffed against its live cluster (it
+	// fails the policy or its project's checks), "" when it may; nil diffs
+	// every app. A skipped app keeps its render diff, with the reason as
+	// its note.
+	Skip func(app *planner.App) string
+	// MayRead reports whether app's diff may show a live object that app
+	// does not own (see applier.DiffOptions.MayRead; key.Namespace is ""
+	// for a cluster-scoped object); nil allows every object.
+	MayRead func(app *planner.App, key planner.ResourceKey) bool
+}
+
 // LiveDiff replaces the render diff of every app in rep that exists at the
-// head revision with a diff against its live cluster, made by server-side
-// dry-run apply. An app whose cluster is not configured or cannot be
-// reached keeps its render diff, with a note saying why. Removed apps and
-// apps that failed to render are left as they are.
-func (r *Reconciler) LiveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory) {
-	r.liveDiff(ctx, rep, head, inv)
+// head revision, and that opts does not skip, with a diff against its live
+// cluster, made by server-side dry-run apply. An app whose cluster is not
+// configured or cannot be reached keeps its render diff, with a note
+// saying why. Removed apps and apps that failed to render are left as they
+// are.
+func (r *Reconciler) LiveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) {
+	r.liveDiff(ctx, rep, head, inv, opts)
 }
 
 // liveDiff does LiveDiff and returns, per app, why its diff is not live
 // ("" when it is).
-func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory) []string {
+func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) []string {
 	live := make([]string, len(rep.Apps))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
@@ -30,8 +47,14 @@ func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head pla
 		if d.After == nil || d.Status == planner.AppError {
 			continue
 		}
+		if opts.Skip != nil {
+			if why := opts.Skip(d.After); why != "" {
+				live[i] = r.fallBack(d, "not diffed against the live cluster: "+why)
+				continue
+			}
+		}
 		g.Go(func() error {
-			live[i] = r.liveDiffOne(gctx, d, head, inv)
+			live[i] = r.liveDiffOne(gctx, d, head, inv, opts)
 			return nil
 		})
 	}
@@ -39,7 +62,7 @@ func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head pla
 	return live
 }
 
-func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head planner.Source, inv *planner.Inventory) string {
+func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) string {
 	m := r.manager(d.App.Cluster)
 	if m == nil {
 		return r.fallBack(d, fmt.Sprintf("cluster %s is not configured in gitwave", d.App.Cluster))
@@ -49,11 +72,15 @@ func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head p
 		d.Status, d.Error = planner.AppError, err.Error()
 		return err.Error()
 	}
-	live, err := m.Diff(ctx, d.After, plan.Objects)
+	var do applier.DiffOptions
+	if opts.MayRead != nil {
+		do.MayRead = func(key planner.ResourceKey) bool { return opts.MayRead(d.After, key) }
+	}
+	live, err := m.Diff(ctx, d.After, plan.Objects, do)
 	if err != nil {
 		return r.fallBack(d, fmt.Sprintf("cluster %s cannot be reached: %v", d.App.Cluster, err))
 	}
-	d.Changes = live.Changes
+	d.Changes, d.Note = live.Changes, live.Note
 	if d.Status != planner.AppAdded {
 		d.Status = planner.SummarizeStatus(live.Changes)
 	}
@@ -76,7 +103,7 @@ func (r *Reconciler) LiveReport(ctx context.Context, head planner.Source, inv *p
 	for _, e := range inv.Errors {
 		rep.Errors = append(rep.Errors, e.Error())
 	}
-	reasons := r.liveDiff(ctx, rep, head, inv)
+	reasons := r.liveDiff(ctx, rep, head, inv, LiveDiffOptions{})
 	for i := range rep.Apps {
 		if reasons[i] != "" {
 			// With no base to fall back on, a cluster that cannot be

@@ -91,7 +91,7 @@ func TestLiveDiffFallsBackOnlyForTheUnreachableCluster(t *testing.T) {
 		rep.Apps = append(rep.Apps, planner.AppDiff{App: a.Key(), Status: planner.AppChanged, After: a,
 			Changes: []planner.Change{{Action: planner.ActionChanged, Diff: "render diff"}}})
 	}
-	r.LiveDiff(t.Context(), rep, src, inv)
+	r.LiveDiff(t.Context(), rep, src, inv, LiveDiffOptions{})
 	for _, d := range rep.Apps {
 		switch d.App.Cluster {
 		case "gone":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/reconcile"
 )
 
 type diffFlags struct {
@@ -104,7 +105,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 		if err != nil {
 			return exitWith(2, err)
 		}
-		l.reconciler.LiveDiff(ctx, rep, head, inv)
+		l.reconciler.LiveDiff(ctx, rep, head, inv, reconcile.LiveDiffOptions{})
 	}
 	return finishDiff(cmd, rep, f)
 }

@@ -109,7 +109,7 @@ func (b *bench) diffFigure(ctx context.Context) (*comparison, error) {
 	for i := range b.opts.Runs {
 		before, cpu := b.manager.Requests(), b.cpu.sample()
 		start := time.Now()
-		d, err := b.manager.Diff(ctx, b.app, b.edited.objects)
+		d, err := b.manager.Diff(ctx, b.app, b.edited.objects, applier.DiffOptions{})
 		took := time.Since(start)
 		if err != nil {
 			return nil, err
