@@ -30,6 +30,10 @@ type ExpandOptions struct {
 	// and case of host). Empty means unknown: any repoURL is read from
 	// Repo, with a note.
 	RepoURL string
+	// GitFileGlobbing selects how git files generators match their paths:
+	// Argo CD's default (empty or GitFileGlobbingDefault) or
+	// GitFileGlobbingStrict.
+	GitFileGlobbing GitFileGlobbing
 	// Revision is the commit SHA Repo is read at, given to git generator
 	// templates as commitSHA. Empty is allowed.
 	Revision string

@@ -197,7 +197,8 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			return
 		}
 		set.File, set.Line = m.File, m.Line
-		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL, Revision: d.src.Revision})
+		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
+			Revision: d.src.Revision, GitFileGlobbing: d.src.Config.GitFileGlobbing})
 		if err != nil {
 			d.fail(err)
 			return
