@@ -79,15 +79,11 @@ func fileErr(file string, line int, err error) *RenderError {
 	return &RenderError{File: file, Line: line, Err: err}
 }
 
-// RenderOptions tunes a Renderer. The zero value is the safe default: no
-// remote Kustomize bases, Helm templates rendered as `helm template` does,
-// parsed charts cached.
+// RenderOptions tunes a Renderer. The zero value is the default: Helm
+// templates rendered as `helm template` does, parsed charts cached. No
+// option lets a render fetch anything: Kustomize reads only paths inside
+// the repository and Helm only vendored charts.
 type RenderOptions struct {
-	// AllowRemoteKustomizeBases lets Kustomize resources, bases and
-	// components name URLs. Kustomize then fetches them itself, over the
-	// network, which makes rendering impure; off by default, when such a
-	// reference is a RenderError.
-	AllowRemoteKustomizeBases bool
 	// HelmStrict renders Helm templates with missingkey=error (as
 	// `helm lint --strict`), so a reference to a value that is not set is a
 	// RenderError instead of an empty string.
