@@ -37,6 +37,11 @@ type ExpandOptions struct {
 	// Revision is the commit SHA Repo is read at, given to git generator
 	// templates as commitSHA. Empty is allowed.
 	Revision string
+	// Limits bound the expansion: it is abandoned after RenderTimeout and
+	// stops once it has generated more than MaxAppsPerAppSet
+	// Applications; MaxRenderedBytesPerApp bounds one templated field.
+	// The zero value is the defaults.
+	Limits Limits
 	// Note receives remarks about input that gitwave accepted but does not
 	// follow as Argo CD would (such as a git generator's revision). Nil
 	// drops them.
@@ -90,6 +95,8 @@ type expander struct {
 	opts  ExpandOptions
 	r     *paramTemplater
 	noted map[string]bool
+	// maxApps is the most parameter sets any generator may produce.
+	maxApps int
 }
 
 // generatedBy remembers which generator and parameter set produced a name.
@@ -99,8 +106,27 @@ type generatedBy struct {
 }
 
 // Expand returns one Application per generated parameter set, templated, in
-// generator order.
+// generator order, within opts.Limits.
 func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Application, error) {
+	opts.Limits = opts.Limits.WithDefaults()
+	apps, timedOut, err := within(ctx, opts.Limits.RenderTimeout, func(ctx context.Context) ([]Application, error) {
+		return s.expand(ctx, opts)
+	})
+	if timedOut {
+		return nil, s.fail(-1, nil, &LimitError{What: "expansion", Limit: "renderTimeout",
+			Message: "exceeded " + seconds(opts.Limits.RenderTimeout)})
+	}
+	return apps, err
+}
+
+// errTooManyApps is the limit error of an ApplicationSet that generates
+// more than max Applications.
+func errTooManyApps(max int) *LimitError {
+	return &LimitError{What: "the ApplicationSet", Limit: "maxAppsPerApplicationSet",
+		Message: fmt.Sprintf("generates more than %d apps", max)}
+}
+
+func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Application, error) {
 	r, err := newParamTemplater(s.Spec.GoTemplate, s.Spec.GoTemplateOptions)
 	if err != nil {
 		return nil, s.fail(-1, nil, err)
@@ -111,7 +137,8 @@ func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Appl
 	case s.Spec.TemplatePatch != nil && !s.Spec.GoTemplate:
 		return nil, s.fail(-1, nil, errTemplatePatchNeedsGoTemplate)
 	}
-	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}}
+	r.guard(ctx, opts.Limits.MaxRenderedBytesPerApp)
+	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}, maxApps: opts.Limits.MaxAppsPerAppSet}
 	var apps []Application
 	seen := map[string]generatedBy{}
 	for i := range s.Spec.Generators {
@@ -119,6 +146,9 @@ func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Appl
 		sets, err := x.generate(ctx, g, 0, nil)
 		if err != nil {
 			return nil, s.fail(i, nil, err)
+		}
+		if len(apps)+len(sets) > x.maxApps {
+			return nil, s.fail(i, nil, errTooManyApps(x.maxApps))
 		}
 		tmpl := mergeTemplates(g.template(), s.Spec.Template)
 		for _, p := range sets {
@@ -271,6 +301,9 @@ func (x *expander) generate(ctx context.Context, g *ApplicationSetGenerator, dep
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s generator: %w", kind, err)
+	}
+	if len(sets) > x.maxApps {
+		return nil, fmt.Errorf("%s generator: %w", kind, errTooManyApps(x.maxApps))
 	}
 	if sets, err = filterParams(g.Selector, sets); err != nil {
 		return nil, fmt.Errorf("%s generator: selector: %w", kind, err)

@@ -125,6 +125,9 @@ type renderSource struct {
 	// refs maps "$name" to the repository root of a `ref:` source; every
 	// source here reads the same repository, so the root is always ".".
 	refs map[string]string
+	// budget counts the objects and bytes the app renders; nil counts
+	// nothing.
+	budget *renderBudget
 }
 
 // Render returns the objects app deploys, in the order its sources produce
@@ -132,7 +135,22 @@ type renderSource struct {
 // the app's revision, rooted at the repository root. Every error is a
 // *RenderError naming the app and its cluster.
 func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
-	out, err := r.render(ctx, repo, app)
+	return r.renderLimited(ctx, repo, app, Limits{})
+}
+
+// renderLimited renders app within the limits: a render still running at
+// l.RenderTimeout is abandoned and fails with "render of APP exceeded
+// 60s"; one that produces more objects or bytes than allowed fails with
+// the limit it passed.
+func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Limits) ([]Rendered, error) {
+	l = l.WithDefaults()
+	budget := newRenderBudget(app.Name, l)
+	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) ([]Rendered, error) {
+		return r.render(ctx, repo, app, budget)
+	})
+	if timedOut {
+		err = &LimitError{What: "render of " + app.Name, Limit: "renderTimeout", Message: "exceeded " + seconds(l.RenderTimeout)}
+	}
 	if err != nil {
 		var re *RenderError
 		if !errors.As(err, &re) {
@@ -144,7 +162,7 @@ func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered
 	return out, nil
 }
 
-func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
+func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App, budget *renderBudget) ([]Rendered, error) {
 	sources := app.Spec.AllSources()
 	if len(sources) == 0 {
 		return nil, fileErr(app.File, app.Line, errors.New("the Application has no source"))
@@ -162,8 +180,11 @@ func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App) ([]Rendered
 		if src.Ref != "" && src.Path == "" && src.Chart == "" {
 			continue // a values-only source: its files are read through $ref
 		}
-		objs, err := r.renderOne(ctx, repo, renderSource{app: app, src: src, index: i, refs: refs})
+		objs, err := r.renderOne(ctx, repo, renderSource{app: app, src: src, index: i, refs: refs, budget: budget})
 		if err != nil {
+			return nil, err
+		}
+		if err := budget.addObjects(len(objs), firstNonEmpty(src.Path, app.File)); err != nil {
 			return nil, err
 		}
 		out = append(out, objs...)

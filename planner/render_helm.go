@@ -70,6 +70,11 @@ func (r *Renderer) renderHelm(ctx context.Context, repo fs.FS, rs renderSource) 
 	if err != nil {
 		return nil, templateError(rs.path, err)
 	}
+	for name, content := range files {
+		if err := rs.budget.addBytes(int64(len(content)), templateRepoPath(rs.path, name)); err != nil {
+			return nil, err
+		}
+	}
 	return helmObjects(rs.path, ch, files, h.SkipCrds)
 }
 

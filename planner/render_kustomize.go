@@ -59,6 +59,9 @@ func (r *Renderer) renderKustomize(ctx context.Context, repo fs.FS, rs renderSou
 		if err != nil {
 			return nil, fileErr(kfile, 0, fmt.Errorf("kustomize output %s: %w", res.CurId(), err))
 		}
+		if err := rs.budget.addBytes(int64(len(js)), kfile); err != nil {
+			return nil, err
+		}
 		objs, err := decodeObject(js)
 		if err != nil {
 			return nil, fileErr(kfile, 0, fmt.Errorf("kustomize output %s: %w", res.CurId(), err))

@@ -1,0 +1,98 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+)
+
+// maxSequence bounds the lists that until, untilStep and seq build, and the
+// count of repeat, in an ApplicationSet template.
+const maxSequence = 1_000_000
+
+// templateGuard keeps an ApplicationSet template from running away:
+// text/template cannot be interrupted, so the functions that build large
+// values refuse more than maxSequence elements and fail once ctx is done,
+// and the output stops at maxBytes or at ctx's end. A template nesting
+// loops over until ({{ range until 100000 }}{{ range until 100000 }}…)
+// then stops within one inner loop of its deadline.
+type templateGuard struct {
+	ctx      context.Context
+	maxBytes int64
+}
+
+// guard makes r's templates stop at ctx's end and at maxBytes of output
+// per field.
+func (r *paramTemplater) guard(ctx context.Context, maxBytes int64) {
+	r.limits = &templateGuard{ctx: ctx, maxBytes: maxBytes}
+	funcs := template.FuncMap{}
+	for name, fn := range templateFuncs {
+		funcs[name] = fn
+	}
+	funcs["until"] = func(n int) ([]int, error) {
+		if err := r.limits.check("until", n); err != nil {
+			return nil, err
+		}
+		return sprig.GenericFuncMap()["until"].(func(int) []int)(n), nil
+	}
+	funcs["untilStep"] = func(start, stop, step int) ([]int, error) {
+		if step != 0 {
+			if err := r.limits.check("untilStep", (stop-start)/step); err != nil {
+				return nil, err
+			}
+		}
+		return sprig.GenericFuncMap()["untilStep"].(func(int, int, int) []int)(start, stop, step), nil
+	}
+	funcs["seq"] = func(params ...int) (string, error) {
+		if len(params) > 0 {
+			if err := r.limits.check("seq", params[len(params)-1]-params[0]); err != nil {
+				return "", err
+			}
+		}
+		return sprig.GenericFuncMap()["seq"].(func(...int) string)(params...), nil
+	}
+	funcs["repeat"] = func(count int, s string) (string, error) {
+		if err := r.limits.check("repeat", count); err != nil {
+			return "", err
+		}
+		if int64(count)*int64(len(s)) > r.limits.maxBytes {
+			return "", fmt.Errorf("repeat: %d × %d bytes is more than %s", count, len(s), byteSize(r.limits.maxBytes))
+		}
+		return strings.Repeat(s, max(count, 0)), nil
+	}
+	r.funcs = funcs
+}
+
+// check fails when the deadline has passed or n is above maxSequence.
+func (g *templateGuard) check(fn string, n int) error {
+	if err := g.ctx.Err(); err != nil {
+		return err
+	}
+	if n > maxSequence || n < -maxSequence {
+		return fmt.Errorf("%s %d: more than %d elements", fn, n, maxSequence)
+	}
+	return nil
+}
+
+// guardedWriter is a template's output: it fails once the deadline has
+// passed or more than max bytes were written, which stops the template.
+type guardedWriter struct {
+	strings.Builder
+	g *templateGuard
+}
+
+// Write appends p unless the template must stop.
+func (w *guardedWriter) Write(p []byte) (int, error) {
+	if w.g != nil {
+		if err := w.g.ctx.Err(); err != nil {
+			return 0, err
+		}
+		if int64(w.Len()+len(p)) > w.g.maxBytes {
+			return 0, fmt.Errorf("template output is more than %s", byteSize(w.g.maxBytes))
+		}
+	}
+	return w.Builder.Write(p)
+}
