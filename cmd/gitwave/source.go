@@ -27,6 +27,7 @@ type repoFlags struct {
 	changed    []string
 	base       string
 	globbing   string
+	lim        limitFlags
 }
 
 func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gitwave/gitwave/planner"
 )
 
 func newValidateCmd() *cobra.Command {
@@ -19,8 +21,10 @@ func newValidateCmd() *cobra.Command {
 			}
 			defer w.Close()
 			problems := len(w.inv.Errors)
+			limited := false
 			for _, e := range w.inv.Errors {
 				fmt.Fprintln(cmd.OutOrStdout(), e)
+				limited = limited || planner.IsLimit(e)
 			}
 			objects := 0
 			clusters := map[string]bool{}
@@ -30,12 +34,17 @@ func newValidateCmd() *cobra.Command {
 				if err != nil {
 					fmt.Fprintln(cmd.OutOrStdout(), err)
 					problems++
+					limited = limited || planner.IsLimit(err)
 					continue
 				}
 				objects += len(plan.Objects)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d apps on %d clusters, %d objects, %d problem(s)\n", len(w.apps), len(clusters), objects, problems)
-			if problems > 0 {
+			switch {
+			case limited:
+				// A limit kept gitwave from checking everything: an error.
+				return exitWith(2, fmt.Errorf("%d problem(s) found; rendering stopped at a limit", problems))
+			case problems > 0:
 				return exitWith(1, fmt.Errorf("%d problem(s) found", problems))
 			}
 			return nil
@@ -43,5 +52,6 @@ func newValidateCmd() *cobra.Command {
 	}
 	f.bind(cmd, true)
 	f.bindChanged(cmd)
+	f.lim.bind(cmd)
 	return cmd
 }
