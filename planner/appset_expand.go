@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -109,6 +110,22 @@ type generatedBy struct {
 // generator order, within opts.Limits.
 func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Application, error) {
 	opts.Limits = opts.Limits.WithDefaults()
+	// An expansion abandoned at its deadline may still note something:
+	// notes stop reaching the caller once Expand has returned.
+	var mu sync.Mutex
+	returned, note := false, opts.Note
+	opts.Note = func(n string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned && note != nil {
+			note(n)
+		}
+	}
+	defer func() {
+		mu.Lock()
+		returned = true
+		mu.Unlock()
+	}()
 	apps, timedOut, err := within(ctx, opts.Limits.RenderTimeout, func(ctx context.Context) ([]Application, error) {
 		return s.expand(ctx, opts)
 	})
