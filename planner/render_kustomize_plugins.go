@@ -62,6 +62,9 @@ func (kf *kustFile) pluginConfigs(configs []*resource.Resource, src string, data
 		}
 		for _, field := range pluginPathFields[kind] {
 			for _, p := range pluginPaths(obj, field) {
+				if _, err := kf.s.rf.SliceFromBytes([]byte(p)); field == "paths" && err == nil {
+					continue // an inline patch, as PatchStrategicMergeTransformer reads it first
+				}
 				if err := kf.pluginPath(kind, p, src, data); err != nil {
 					return err
 				}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // fakeGit puts a git on PATH that records every call in a file, and
@@ -110,12 +112,14 @@ func TestKustomizeLocalSpellingsStillBuild(t *testing.T) {
 	gitCalled := fakeGit(t)
 	const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n"
 	repo := mapRepo(map[string]string{
-		"k/kustomization.yaml": "resources:\n- ./a.yaml\n- b.yaml\n- ../base\n- github.com/org/repo\n- sub//c.yaml\npatches:\n- path: p.yaml\nconfigMapGenerator:\n- name: gen\n  files:\n  - key=data.txt\n",
-		"k/a.yaml":             strings.Replace(cm, "%s", "a", 1),
-		"k/b.yaml":             strings.Replace(cm, "%s", "b", 1),
-		"k/sub/c.yaml":         strings.Replace(cm, "%s", "c", 1),
-		"k/p.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {patched: \"yes\"}\n",
-		"k/data.txt":           "hello",
+		"k/kustomization.yaml": "resources:\n- ./a.yaml\n- b.yaml\n- ../base\n- github.com/org/repo\n- sub//c.yaml\npatches:\n- path: p.yaml\nconfigMapGenerator:\n- name: gen\n  files:\n  - key=data.txt\n" +
+			"transformers:\n- |\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata:\n    name: t\n  path: p2.yaml\n",
+		"k/p2.yaml":    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: {transformed: \"yes\"}\n",
+		"k/a.yaml":     strings.Replace(cm, "%s", "a", 1),
+		"k/b.yaml":     strings.Replace(cm, "%s", "b", 1),
+		"k/sub/c.yaml": strings.Replace(cm, "%s", "c", 1),
+		"k/p.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {patched: \"yes\"}\n",
+		"k/data.txt":   "hello",
 		"k/github.com/org/repo/kustomization.yaml": "resources:\n- d.yaml\n",
 		"k/github.com/org/repo/d.yaml":             strings.Replace(cm, "%s", "d", 1),
 		"base/kustomization.yaml":                  "resources:\n- base.yaml\n",
@@ -127,6 +131,19 @@ func TestKustomizeLocalSpellingsStillBuild(t *testing.T) {
 	}
 	if find(t, objs, "ConfigMap", "a").Object.GetLabels()["patched"] != "yes" {
 		t.Error("the patch was not applied")
+	}
+	if find(t, objs, "ConfigMap", "b").Object.GetLabels()["transformed"] != "yes" {
+		t.Error("the inline PatchTransformer was not applied")
+	}
+	generated := false
+	for _, o := range objs {
+		if strings.HasPrefix(o.Object.GetName(), "gen-") {
+			data, _, _ := unstructured.NestedString(o.Object.Object, "data", "key")
+			generated = data == "hello"
+		}
+	}
+	if !generated {
+		t.Errorf("no generated ConfigMap gen-* with data.key hello in %v", ids(objs))
 	}
 	gitCalled()
 }
