@@ -133,7 +133,8 @@ type renderSource struct {
 // Render returns the objects app deploys, in the order its sources produce
 // them, sources concatenated in spec order. repo is the app's repository at
 // the app's revision, rooted at the repository root. Every error is a
-// *RenderError naming the app and its cluster.
+// *RenderError naming the app and its cluster. The default Limits apply;
+// a Planner renders within its own.
 func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
 	return r.renderLimited(ctx, repo, app, Limits{})
 }
