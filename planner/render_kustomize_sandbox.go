@@ -238,9 +238,6 @@ func (kf *kustFile) local(what, ref string) (out, resolved string, isDir bool, e
 	fail := func(format string, args ...any) (string, string, bool, error) {
 		return "", "", false, fileErr(kf.path, line, fmt.Errorf(format, args...))
 	}
-	if ambiguousSegment(ref) {
-		return fail("kustomize %s %q has a path segment with \"..\" inside it; check the YAML indentation of the list", what, ref)
-	}
 	p, err := RepoPath(kf.dir, ref)
 	if err != nil {
 		return fail("kustomize %s %s escapes the repository", what, ref)
@@ -252,6 +249,9 @@ func (kf *kustFile) local(what, ref string) (out, resolved string, isDir bool, e
 	if err != nil {
 		return fail("kustomize %s %s is not a file or directory in the repository: "+
 			"gitwave renders from the repository alone and never fetches a Git or HTTP address; vendor it into the repository", what, ref)
+	}
+	if info.IsDir() && ambiguousSegment(ref) {
+		return fail("kustomize %s %q has a path segment with \"..\" inside it; check the YAML indentation of the list", what, ref)
 	}
 	return localSpelling(ref), resolved, info.IsDir(), nil
 }
@@ -276,8 +276,9 @@ func localSpelling(ref string) string {
 }
 
 // ambiguousSegment reports a path segment that holds ".." without being
-// "..", which Kustomize refuses as a likely YAML indentation error
-// ("base - ../x"); cleaning the path would otherwise hide it.
+// "..", which Kustomize refuses in a directory's path as a likely YAML
+// indentation error ("base - ../x"); cleaning the path would otherwise
+// hide it.
 func ambiguousSegment(ref string) bool {
 	for _, part := range strings.Split(ref, "/") {
 		if part != ".." && strings.Contains(part, "..") {

@@ -147,3 +147,17 @@ func TestKustomizeLocalSpellingsStillBuild(t *testing.T) {
 	}
 	gitCalled()
 }
+
+// TestKustomizeAmbiguousBase checks that a base whose path only resolves
+// because cleaning swallows a segment holding ".." (two list entries
+// merged by an indentation slip) is refused, as Kustomize refuses it,
+// while a file with ".." inside its name is read.
+func TestKustomizeAmbiguousBase(t *testing.T) {
+	repo := mapRepo(map[string]string{
+		"k/kustomization.yaml":      "resources:\n- a..b.yaml\n- x - ../../base\n",
+		"k/a..b.yaml":               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+		"k/base/kustomization.yaml": "resources: []\n",
+	})
+	re := renderErr(t, &Renderer{}, repo, testApp(ApplicationSource{Path: "k"}))
+	checkErr(t, re, "k/kustomization.yaml", 3, `"x - ../../base" has a path segment with ".." inside it`)
+}
