@@ -72,15 +72,22 @@ func TestLimitMessages(t *testing.T) {
 	}
 }
 
-// TestAppSetTemplateRunawayStops expands an ApplicationSet whose
-// goTemplate loops 10^10 times: the expansion fails at its deadline, and
-// the abandoned template stops soon after instead of keeping a CPU busy.
+// TestAppSetTemplateRunawayStops expands ApplicationSets whose goTemplate
+// loops 10^10 times, or appends to a list quadratically: the expansion
+// fails at its deadline, and the abandoned template stops soon after
+// instead of keeping a CPU busy.
 func TestAppSetTemplateRunawayStops(t *testing.T) {
+	for _, loop := range []string{runaway, "{{ $l := list }}{{ range until 100000 }}{{ $l = append $l . }}{{ end }}"} {
+		t.Run(loop, func(t *testing.T) { appSetTemplateRunawayStops(t, loop) })
+	}
+}
+
+func appSetTemplateRunawayStops(t *testing.T, loop string) {
 	doc := appsetBadHeader + `  goTemplate: true
   generators:
     - list: {elements: [{n: a}]}
   template:
-    metadata: {name: 'x-{{ .n }}` + runaway + `'}
+    metadata: {name: 'x-{{ .n }}` + loop + `'}
     spec:
       project: default
       source: {repoURL: x, path: p}
@@ -107,7 +114,7 @@ func TestAppSetTemplateRunawayStops(t *testing.T) {
 // TestAppSetSequenceCaps checks that until, seq and repeat refuse values
 // that would allocate without bound.
 func TestAppSetSequenceCaps(t *testing.T) {
-	for _, expr := range []string{"{{ len (until 100000000) }}", "{{ untilStep 0 100000000 1 | len }}",
+	for _, expr := range []string{"{{ len (until 100001) }}", "{{ untilStep 0 100000000 1 | len }}",
 		"{{ seq 1 100000000 | len }}", "{{ repeat 100000000 \"x\" | len }}"} {
 		doc := appsetBadHeader + `  goTemplate: true
   generators:

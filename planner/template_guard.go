@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"text/template"
 
@@ -11,14 +12,16 @@ import (
 
 // maxSequence bounds the lists that until, untilStep and seq build, and the
 // count of repeat, in an ApplicationSet template.
-const maxSequence = 1_000_000
+const maxSequence = 100_000
 
 // templateGuard keeps an ApplicationSet template from running away:
-// text/template cannot be interrupted, so the functions that build large
-// values refuse more than maxSequence elements and fail once ctx is done,
-// and the output stops at maxBytes or at ctx's end. A template nesting
-// loops over until ({{ range until 100000 }}{{ range until 100000 }}…)
-// then stops within one inner loop of its deadline.
+// text/template cannot be interrupted, so every template function fails
+// once ctx is done, the functions that build large values refuse more than
+// maxSequence elements, and the output stops at maxBytes or at ctx's end.
+// A loop that calls a function or writes output, and loops nested over
+// until ({{ range until 100000 }}{{ range until 100000 }}…), then stop
+// within one iteration of the deadline. Only a loop that neither calls nor
+// writes, over a list built before it, runs on to its end.
 type templateGuard struct {
 	ctx      context.Context
 	maxBytes int64
@@ -63,7 +66,28 @@ func (r *paramTemplater) guard(ctx context.Context, maxBytes int64) {
 		}
 		return strings.Repeat(s, max(count, 0)), nil
 	}
+	for name, fn := range funcs {
+		funcs[name] = interruptible(ctx, fn)
+	}
 	r.funcs = funcs
+}
+
+// interruptible wraps a template function so that it panics once ctx is
+// done; text/template turns the panic into the template's error.
+func interruptible(ctx context.Context, fn any) any {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return fn
+	}
+	return reflect.MakeFunc(v.Type(), func(args []reflect.Value) []reflect.Value {
+		if err := ctx.Err(); err != nil {
+			panic(fmt.Errorf("template stopped: %w", err))
+		}
+		if v.Type().IsVariadic() {
+			return v.CallSlice(args)
+		}
+		return v.Call(args)
+	}).Interface()
 }
 
 // check fails when the deadline has passed or n is above maxSequence.
