@@ -154,7 +154,7 @@ func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Appl
 	case s.Spec.TemplatePatch != nil && !s.Spec.GoTemplate:
 		return nil, s.fail(-1, nil, errTemplatePatchNeedsGoTemplate)
 	}
-	r.guard(ctx, opts.Limits.MaxRenderedBytesPerApp)
+	defer r.guard(ctx, opts.Limits.MaxRenderedBytesPerApp)()
 	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}, maxApps: opts.Limits.MaxAppsPerAppSet}
 	var apps []Application
 	seen := map[string]generatedBy{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -27,60 +28,89 @@ type templateGuard struct {
 	maxBytes int64
 }
 
+// Sprig's sequence functions, which the guarded ones call.
+var (
+	sprigUntil     = sprig.GenericFuncMap()["until"].(func(int) []int)
+	sprigUntilStep = sprig.GenericFuncMap()["untilStep"].(func(int, int, int) []int)
+	sprigSeq       = sprig.GenericFuncMap()["seq"].(func(...int) string)
+)
+
+// guardedFuncs is a set of template functions bound to one guard. Building
+// one wraps every function, so sets are pooled: an expansion takes one,
+// points its guard at its own deadline, and returns it when it has ended.
+type guardedFuncs struct {
+	funcs template.FuncMap
+	g     templateGuard
+}
+
+var guardedPool = sync.Pool{New: func() any { return newGuardedFuncs() }}
+
 // guard makes r's templates stop at ctx's end and at maxBytes of output
-// per field.
-func (r *paramTemplater) guard(ctx context.Context, maxBytes int64) {
-	r.limits = &templateGuard{ctx: ctx, maxBytes: maxBytes}
-	funcs := template.FuncMap{}
-	for name, fn := range templateFuncs {
-		funcs[name] = fn
+// per field. release returns the functions to the pool; call it only once
+// no template of r can run any more.
+func (r *paramTemplater) guard(ctx context.Context, maxBytes int64) (release func()) {
+	gf := guardedPool.Get().(*guardedFuncs)
+	gf.g = templateGuard{ctx: ctx, maxBytes: maxBytes}
+	r.limits, r.funcs = &gf.g, gf.funcs
+	return func() {
+		gf.g = templateGuard{}
+		guardedPool.Put(gf)
 	}
-	funcs["until"] = func(n int) ([]int, error) {
-		if err := r.limits.check("until", n); err != nil {
+}
+
+func newGuardedFuncs() *guardedFuncs {
+	gf := &guardedFuncs{funcs: template.FuncMap{}}
+	g := &gf.g
+	for name, fn := range templateFuncs {
+		gf.funcs[name] = fn
+	}
+	gf.funcs["until"] = func(n int) ([]int, error) {
+		if err := g.check("until", n); err != nil {
 			return nil, err
 		}
-		return sprig.GenericFuncMap()["until"].(func(int) []int)(n), nil
+		return sprigUntil(n), nil
 	}
-	funcs["untilStep"] = func(start, stop, step int) ([]int, error) {
+	gf.funcs["untilStep"] = func(start, stop, step int) ([]int, error) {
 		if step != 0 {
-			if err := r.limits.check("untilStep", (stop-start)/step); err != nil {
+			if err := g.check("untilStep", (stop-start)/step); err != nil {
 				return nil, err
 			}
 		}
-		return sprig.GenericFuncMap()["untilStep"].(func(int, int, int) []int)(start, stop, step), nil
+		return sprigUntilStep(start, stop, step), nil
 	}
-	funcs["seq"] = func(params ...int) (string, error) {
+	gf.funcs["seq"] = func(params ...int) (string, error) {
 		if len(params) > 0 {
-			if err := r.limits.check("seq", params[len(params)-1]-params[0]); err != nil {
+			if err := g.check("seq", params[len(params)-1]-params[0]); err != nil {
 				return "", err
 			}
 		}
-		return sprig.GenericFuncMap()["seq"].(func(...int) string)(params...), nil
+		return sprigSeq(params...), nil
 	}
-	funcs["repeat"] = func(count int, s string) (string, error) {
-		if err := r.limits.check("repeat", count); err != nil {
+	gf.funcs["repeat"] = func(count int, s string) (string, error) {
+		if err := g.check("repeat", count); err != nil {
 			return "", err
 		}
-		if int64(count)*int64(len(s)) > r.limits.maxBytes {
-			return "", fmt.Errorf("repeat: %d × %d bytes is more than %s", count, len(s), byteSize(r.limits.maxBytes))
+		if int64(count)*int64(len(s)) > g.maxBytes {
+			return "", fmt.Errorf("repeat: %d × %d bytes is more than %s", count, len(s), byteSize(g.maxBytes))
 		}
 		return strings.Repeat(s, max(count, 0)), nil
 	}
-	for name, fn := range funcs {
-		funcs[name] = interruptible(ctx, fn)
+	for name, fn := range gf.funcs {
+		gf.funcs[name] = interruptible(g, fn)
 	}
-	r.funcs = funcs
+	return gf
 }
 
-// interruptible wraps a template function so that it panics once ctx is
-// done; text/template turns the panic into the template's error.
-func interruptible(ctx context.Context, fn any) any {
+// interruptible wraps a template function so that it panics once the
+// guard's deadline has passed; text/template turns the panic into the
+// template's error.
+func interruptible(g *templateGuard, fn any) any {
 	v := reflect.ValueOf(fn)
 	if v.Kind() != reflect.Func {
 		return fn
 	}
 	return reflect.MakeFunc(v.Type(), func(args []reflect.Value) []reflect.Value {
-		if err := ctx.Err(); err != nil {
+		if err := g.ctx.Err(); err != nil {
 			panic(fmt.Errorf("template stopped: %w", err))
 		}
 		if v.Type().IsVariadic() {
