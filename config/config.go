@@ -1,6 +1,7 @@
 // Package config reads gitwave's own configuration file, gitwave.yaml:
 // where its state lives, which Git hosts and repositories it serves, the
-// clusters it deploys to, the policy and the self-heal schedule. Secrets
+// clusters it deploys to, the policy, the self-heal schedule and the
+// limits of rendering. Secrets
 // are never written in the file itself: they are read from files or from
 // ${ENV} references.
 package config
@@ -35,6 +36,9 @@ type Config struct {
 	Policy Policy `json:"policy,omitempty"`
 	// SelfHeal is the drift schedule.
 	SelfHeal SelfHeal `json:"selfHeal,omitempty"`
+	// Limits bound rendering: a deadline per render and caps on apps,
+	// objects and bytes.
+	Limits Limits `json:"limits,omitempty"`
 
 	// dir is the directory of the file, against which relative paths
 	// resolve.
@@ -162,6 +166,7 @@ func (c *Config) applyDefaults() {
 	if c.Policy.Default == "" {
 		c.Policy.Default = "role:readonly"
 	}
+	c.Limits.applyDefaults()
 	for i := range c.Repos {
 		if c.Repos[i].DefaultBranch == "" {
 			c.Repos[i].DefaultBranch = "main"
@@ -170,6 +175,9 @@ func (c *Config) applyDefaults() {
 }
 
 func (c *Config) validate() error {
+	if err := c.Limits.validate(); err != nil {
+		return err
+	}
 	if c.State.Driver != "sqlite" && c.State.Driver != "postgres" {
 		return fmt.Errorf("state.driver %q: want sqlite or postgres", c.State.Driver)
 	}

@@ -12,7 +12,8 @@ import (
 
 // WorkDir is a working tree on disk read through os.Root: symlinks are
 // followed only while they stay under the root, and the .git directory (or
-// file, in a worktree or submodule) is hidden at every level. It implements
+// file, in a worktree or submodule) is hidden at every level, also from a
+// symlink that points into it. It implements
 // fs.FS, fs.ReadFileFS, fs.ReadDirFS, fs.StatFS and fs.ReadLinkFS. Close
 // releases the root.
 type WorkDir struct {
@@ -43,7 +44,8 @@ func (w *WorkDir) Close() error { return w.root.Close() }
 
 // Open opens name, following symlinks that stay under the root.
 func (w *WorkDir) Open(name string) (fs.File, error) {
-	if err := checkName("open", name); err != nil {
+	name, err := w.resolve("open", name, true)
+	if err != nil {
 		return nil, err
 	}
 	f, err := w.fsys.Open(name)
@@ -58,7 +60,8 @@ func (w *WorkDir) Open(name string) (fs.File, error) {
 
 // ReadFile returns the content of name.
 func (w *WorkDir) ReadFile(name string) ([]byte, error) {
-	if err := checkName("read", name); err != nil {
+	name, err := w.resolve("read", name, true)
+	if err != nil {
 		return nil, err
 	}
 	data, err := fs.ReadFile(w.fsys, name)
@@ -67,7 +70,8 @@ func (w *WorkDir) ReadFile(name string) ([]byte, error) {
 
 // ReadDir lists name sorted by name, without .git.
 func (w *WorkDir) ReadDir(name string) ([]fs.DirEntry, error) {
-	if err := checkName("readdir", name); err != nil {
+	name, err := w.resolve("readdir", name, true)
+	if err != nil {
 		return nil, err
 	}
 	entries, err := fs.ReadDir(w.fsys, name)
@@ -76,7 +80,8 @@ func (w *WorkDir) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // Stat describes name, following symlinks that stay under the root.
 func (w *WorkDir) Stat(name string) (fs.FileInfo, error) {
-	if err := checkName("stat", name); err != nil {
+	name, err := w.resolve("stat", name, true)
+	if err != nil {
 		return nil, err
 	}
 	info, err := fs.Stat(w.fsys, name)
@@ -85,7 +90,8 @@ func (w *WorkDir) Stat(name string) (fs.FileInfo, error) {
 
 // Lstat describes name without following a symlink there.
 func (w *WorkDir) Lstat(name string) (fs.FileInfo, error) {
-	if err := checkName("lstat", name); err != nil {
+	name, err := w.resolve("lstat", name, false)
+	if err != nil {
 		return nil, err
 	}
 	return fs.Lstat(w.fsys, name)
@@ -93,7 +99,8 @@ func (w *WorkDir) Lstat(name string) (fs.FileInfo, error) {
 
 // ReadLink returns the target of the symlink at name as stored.
 func (w *WorkDir) ReadLink(name string) (string, error) {
-	if err := checkName("readlink", name); err != nil {
+	name, err := w.resolve("readlink", name, false)
+	if err != nil {
 		return "", err
 	}
 	return fs.ReadLink(w.fsys, name)

@@ -72,3 +72,45 @@ func TestDirFS(t *testing.T) {
 		}
 	}
 }
+
+// TestDirFSHidesGitThroughSymlinks checks that a symlink into .git, to a
+// file or to the directory itself, reads as missing: a pull request could
+// otherwise commit "cfg.json -> ../.git/config" and have the git files
+// generator read the clone's configuration.
+func TestDirFSHidesGitThroughSymlinks(t *testing.T) {
+	up := newTestRepo(t)
+	up.write(map[string]string{"apps/web/values.yaml": "replicas: 1\n"})
+	up.symlink("../.git/config", "apps/cfg.json")
+	up.symlink("../.git", "apps/gitdir")
+	up.symlink("gitdir", "apps/hop")
+	w, err := DirFS(up.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, name := range []string{"apps/cfg.json", "apps/gitdir/config", "apps/hop/config", "apps/gitdir/HEAD"} {
+		if data, err := w.ReadFile(name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("ReadFile(%s) = %q, %v; want ErrNotExist", name, data, err)
+		}
+		if _, err := fs.Stat(w, name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Stat(%s): %v; want ErrNotExist", name, err)
+		}
+		if f, err := w.Open(name); !errors.Is(err, fs.ErrNotExist) {
+			if f != nil {
+				f.Close()
+			}
+			t.Errorf("Open(%s): %v; want ErrNotExist", name, err)
+		}
+	}
+	for _, dir := range []string{"apps/gitdir", "apps/hop"} {
+		if entries, err := w.ReadDir(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("ReadDir(%s) = %d entries, %v; want ErrNotExist", dir, len(entries), err)
+		}
+	}
+	if info, err := w.Lstat("apps/cfg.json"); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat(apps/cfg.json) = %v, %v; want the link itself", info, err)
+	}
+	if got, err := w.ReadFile("apps/web/values.yaml"); err != nil || string(got) != "replicas: 1\n" {
+		t.Errorf("ReadFile(apps/web/values.yaml) = %q, %v", got, err)
+	}
+}

@@ -137,8 +137,8 @@ type GitDirectoryGeneratorItem struct {
 	Exclude bool   `json:"exclude,omitempty"`
 }
 
-// GitFileGeneratorItem is a glob ("**" allowed) of JSON or YAML files to
-// read, or to skip when Exclude is set.
+// GitFileGeneratorItem is a pattern of JSON or YAML files to read, or to
+// skip when Exclude is set, matched as ExpandOptions.GitFileGlobbing says.
 type GitFileGeneratorItem struct {
 	Path    string `json:"path"`
 	Exclude bool   `json:"exclude,omitempty"`

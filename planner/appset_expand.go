@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -30,9 +31,18 @@ type ExpandOptions struct {
 	// and case of host). Empty means unknown: any repoURL is read from
 	// Repo, with a note.
 	RepoURL string
+	// GitFileGlobbing selects how git files generators match their paths:
+	// Argo CD's default (empty or GitFileGlobbingDefault) or
+	// GitFileGlobbingStrict.
+	GitFileGlobbing GitFileGlobbing
 	// Revision is the commit SHA Repo is read at, given to git generator
 	// templates as commitSHA. Empty is allowed.
 	Revision string
+	// Limits bound the expansion: it is abandoned after RenderTimeout and
+	// stops once it has generated more than MaxAppsPerAppSet
+	// Applications; MaxRenderedBytesPerApp bounds one templated field.
+	// The zero value is the defaults.
+	Limits Limits
 	// Note receives remarks about input that gitwave accepted but does not
 	// follow as Argo CD would (such as a git generator's revision). Nil
 	// drops them.
@@ -86,6 +96,8 @@ type expander struct {
 	opts  ExpandOptions
 	r     *paramTemplater
 	noted map[string]bool
+	// maxApps is the most parameter sets any generator may produce.
+	maxApps int
 }
 
 // generatedBy remembers which generator and parameter set produced a name.
@@ -95,8 +107,43 @@ type generatedBy struct {
 }
 
 // Expand returns one Application per generated parameter set, templated, in
-// generator order.
+// generator order, within opts.Limits.
 func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Application, error) {
+	opts.Limits = opts.Limits.WithDefaults()
+	// An expansion abandoned at its deadline may still note something:
+	// notes stop reaching the caller once Expand has returned.
+	var mu sync.Mutex
+	returned, note := false, opts.Note
+	opts.Note = func(n string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned && note != nil {
+			note(n)
+		}
+	}
+	defer func() {
+		mu.Lock()
+		returned = true
+		mu.Unlock()
+	}()
+	apps, timedOut, err := within(ctx, opts.Limits.RenderTimeout, func(ctx context.Context) ([]Application, error) {
+		return s.expand(ctx, opts)
+	})
+	if timedOut {
+		return nil, s.fail(-1, nil, &LimitError{What: "expansion", Limit: "renderTimeout",
+			Message: "exceeded " + seconds(opts.Limits.RenderTimeout)})
+	}
+	return apps, err
+}
+
+// errTooManyApps is the limit error of an ApplicationSet that generates
+// more than max Applications.
+func errTooManyApps(max int) *LimitError {
+	return &LimitError{What: "the ApplicationSet", Limit: "maxAppsPerApplicationSet",
+		Message: fmt.Sprintf("generates more than %d apps", max)}
+}
+
+func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Application, error) {
 	r, err := newParamTemplater(s.Spec.GoTemplate, s.Spec.GoTemplateOptions)
 	if err != nil {
 		return nil, s.fail(-1, nil, err)
@@ -107,7 +154,8 @@ func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Appl
 	case s.Spec.TemplatePatch != nil && !s.Spec.GoTemplate:
 		return nil, s.fail(-1, nil, errTemplatePatchNeedsGoTemplate)
 	}
-	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}}
+	defer r.guard(ctx, opts.Limits.MaxRenderedBytesPerApp)()
+	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}, maxApps: opts.Limits.MaxAppsPerAppSet}
 	var apps []Application
 	seen := map[string]generatedBy{}
 	for i := range s.Spec.Generators {
@@ -115,6 +163,9 @@ func (s *ApplicationSet) Expand(ctx context.Context, opts ExpandOptions) ([]Appl
 		sets, err := x.generate(ctx, g, 0, nil)
 		if err != nil {
 			return nil, s.fail(i, nil, err)
+		}
+		if len(apps)+len(sets) > x.maxApps {
+			return nil, s.fail(i, nil, errTooManyApps(x.maxApps))
 		}
 		tmpl := mergeTemplates(g.template(), s.Spec.Template)
 		for _, p := range sets {
@@ -267,6 +318,9 @@ func (x *expander) generate(ctx context.Context, g *ApplicationSetGenerator, dep
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s generator: %w", kind, err)
+	}
+	if len(sets) > x.maxApps {
+		return nil, fmt.Errorf("%s generator: %w", kind, errTooManyApps(x.maxApps))
 	}
 	if sets, err = filterParams(g.Selector, sets); err != nil {
 		return nil, fmt.Errorf("%s generator: selector: %w", kind, err)

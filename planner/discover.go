@@ -54,6 +54,10 @@ type Planner struct {
 	// Scope tells namespaced kinds from cluster-scoped ones; nil uses
 	// BuiltinScope.
 	Scope Scope
+	// Limits bound every render and expansion; the zero value is the
+	// defaults (60s per render, 1,000 apps per ApplicationSet, 10,000 per
+	// revision, 10,000 objects and 50 MiB per app).
+	Limits Limits
 
 	expansions expandCache
 }
@@ -182,12 +186,19 @@ type discovery struct {
 	// argoFiles are the files that mention Applications.
 	argoFiles []string
 	seen      map[AppKey]*App
+	// visited counts the Applications met; full is set once they pass
+	// MaxAppsPerRevision, where discovery stops.
+	visited int
+	full    bool
 }
 
 // expandManifest turns one Application or ApplicationSet into apps and
 // descends into the children of each. ancestors are the app names above,
 // for cycle detection.
 func (d *discovery) expandManifest(ctx context.Context, m manifest, parent string, ancestors []string, order []int) {
+	if d.full {
+		return
+	}
 	var apps []Application
 	var gen string
 	if isArgoKind(m.Obj, "ApplicationSet") {
@@ -197,7 +208,8 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			return
 		}
 		set.File, set.Line = m.File, m.Line
-		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL, Revision: d.src.Revision})
+		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
+			Revision: d.src.Revision, GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits})
 		if err != nil {
 			d.fail(err)
 			return
@@ -225,6 +237,17 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 // source holds Applications, renders it to find its children.
 func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, parent string, ancestors []string, order []int) {
 	name := a.Metadata.Name
+	if d.full {
+		return
+	}
+	// Every Application counts, those refused below included, so that an
+	// app of apps fanning out cannot make discovery work without bound.
+	if d.visited++; d.visited > d.p.Limits.WithDefaults().MaxAppsPerRevision {
+		d.full = true
+		d.fail(&LimitError{What: "the revision", Limit: "maxAppsPerRevision",
+			Message: fmt.Sprintf("produces more than %d apps; discovery stopped at %s (%s)", d.visited-1, name, m.File)})
+		return
+	}
 	if slices.Contains(ancestors, name) {
 		chain := strings.Join(append(slices.Clone(ancestors), name), " -> ")
 		d.fail(&RenderError{App: name, File: m.File, Line: m.Line, Err: fmt.Errorf("app of apps cycle: %s", chain)})
@@ -250,7 +273,7 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	if !d.mayHoldApps(app) {
 		return
 	}
-	objs, err := d.p.Renderer.Render(ctx, d.src.Repo, app)
+	objs, err := d.p.Renderer.renderLimited(ctx, d.src.Repo, app, d.p.Limits)
 	if err != nil {
 		d.fail(err)
 		return

@@ -23,7 +23,12 @@
 //     project as Argo CD does, and name which rule refused which object.
 //
 // The planner is pure: it reads nothing but the fs.FS it is given, makes no
-// network call and knows no cluster. The one thing it may ask of a cluster,
+// network call and knows no cluster. Kustomize is handed only paths inside
+// the repository (kustomizeSandbox), so it never runs git or fetches a URL;
+// Helm charts must vendor their dependencies. Everything in a pull request
+// is untrusted, so each render and expansion is bounded by Limits: a
+// deadline after which it is abandoned, and caps on apps, objects and
+// bytes, each failing with a *LimitError. The one thing it may ask of a cluster,
 // whether a kind is namespaced, is the Scope interface. Every problem is
 // reported with the file, line, app and cluster it concerns (RenderError,
 // ExpandError), and a problem in one app never stops the others.

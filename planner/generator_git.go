@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"sigs.k8s.io/yaml"
 )
 
@@ -123,18 +122,22 @@ func gitListDirectories(repo fs.FS) ([]string, error) {
 	return dirs, nil
 }
 
-// gitFiles reads the files matching an included glob and no excluded one,
-// sorted by path. A file holds one object or a list of objects.
+// gitFiles reads the files matching an included pattern and no excluded
+// one, sorted by path. A file holds one object or a list of objects. Each
+// file is resolved inside the repository before it is read.
 func (x *expander) gitFiles(g *GitGenerator) ([]paramSet, error) {
-	files, err := gitMatchFiles(x.opts.Repo, g.Files)
+	files, err := gitMatchFiles(x.opts.Repo, g.Files, x.opts.GitFileGlobbing)
 	if err != nil {
 		return nil, err
 	}
 	var sets []paramSet
 	for _, file := range files {
-		data, err := fs.ReadFile(x.opts.Repo, file)
+		data, err := x.readGitFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", file, err)
+			return nil, err
+		}
+		if data == nil {
+			continue
 		}
 		objects, err := parseParamFile(data)
 		if err != nil {
@@ -161,36 +164,24 @@ func (x *expander) gitFiles(g *GitGenerator) ([]paramSet, error) {
 	return sets, nil
 }
 
-// gitMatchFiles globs the included patterns ("**" crosses directories),
-// drops the files an excluded pattern matches, and sorts the rest.
-func gitMatchFiles(repo fs.FS, items []GitFileGeneratorItem) ([]string, error) {
-	found := map[string]bool{}
-	for i, f := range items {
-		if !doublestar.ValidatePattern(f.Path) {
-			return nil, fmt.Errorf("files[%d]: bad pattern %q", i, f.Path)
+// readGitFile reads a matched file after resolving its symbolic links
+// inside the repository. A link that leaves the repository is an error
+// with Argo CD's default matching, and skipped with a note with the strict
+// matching, which Argo CD also skips it in; nil data means skipped.
+func (x *expander) readGitFile(file string) ([]byte, error) {
+	resolved, err := ResolveRepoPath(x.opts.Repo, file)
+	if err != nil {
+		if x.opts.GitFileGlobbing == GitFileGlobbingStrict {
+			x.note("git generator file %s ignored: %v", file, err)
+			return nil, nil
 		}
-		if f.Exclude {
-			continue
-		}
-		matches, err := doublestar.Glob(repo, f.Path, doublestar.WithFilesOnly())
-		if err != nil {
-			return nil, fmt.Errorf("files[%d]: glob %q: %w", i, f.Path, err)
-		}
-		for _, m := range matches {
-			found[m] = true
-		}
+		return nil, fmt.Errorf("file %s: %w", file, err)
 	}
-	for _, f := range items {
-		if !f.Exclude {
-			continue
-		}
-		for m := range found {
-			if ok, _ := doublestar.Match(f.Path, m); ok {
-				delete(found, m)
-			}
-		}
+	data, err := fs.ReadFile(x.opts.Repo, resolved)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	return sortedMapKeys(found), nil
+	return data, nil
 }
 
 // parseParamFile decodes a JSON or YAML file holding an object or a list of

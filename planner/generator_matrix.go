@@ -20,11 +20,17 @@ func (x *expander) matrix(ctx context.Context, g *MatrixGenerator, depth int) ([
 	}
 	var sets []paramSet
 	for _, a := range first {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		second, err := x.generate(ctx, &g.Generators[1], depth+1, a)
 		if err != nil {
 			return nil, fmt.Errorf("generators[1] (with params %s): %w", describeParams(a), err)
 		}
 		for _, b := range second {
+			if len(sets) >= x.maxApps {
+				return nil, errTooManyApps(x.maxApps)
+			}
 			p, err := x.combine(a, b)
 			if err != nil {
 				return nil, err

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/base64"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -15,8 +16,10 @@ const (
 const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
 // MaskSecrets returns copies of a pair of objects (either may be nil) in
-// which every value of a core Secret's data and stringData is replaced by a
-// mask. A value that differs between the two is masked as changed on the
+// which every value of a Secret's data and stringData is replaced by a
+// mask. Any object of kind Secret is masked, whatever its apiVersion says
+// ("v1", "core/v1", "/v1" or another group): the API server reads several
+// spellings as the core group, and masking a look-alike costs nothing. A value that differs between the two is masked as changed on the
 // "after" side, so a diff still shows which keys changed and never what
 // they hold. Annotations that can carry a copy of the values are dropped.
 // Objects that are not Secrets are returned as they are.
@@ -28,12 +31,10 @@ func MaskSecrets(before, after *unstructured.Unstructured) (*unstructured.Unstru
 	return maskOne(before, bv, nil), maskOne(after, av, bv)
 }
 
+// isSecret reports whether u is of kind Secret. The kind is read as
+// written, not through the apiVersion, which may not parse ("/v1").
 func isSecret(u *unstructured.Unstructured) bool {
-	if u == nil {
-		return false
-	}
-	gvk := u.GroupVersionKind()
-	return gvk.Group == "" && gvk.Kind == "Secret"
+	return u != nil && strings.EqualFold(u.GetKind(), "Secret")
 }
 
 // secretValues flattens data and stringData into one map of key to value.

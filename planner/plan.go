@@ -23,7 +23,7 @@ func (p *Planner) Plan(ctx context.Context, inv *Inventory, repo fs.FS, app *App
 	rendered, ok := inv.renderedOf(app)
 	if !ok {
 		var err error
-		if rendered, err = p.Renderer.Render(ctx, repo, app); err != nil {
+		if rendered, err = p.Renderer.renderLimited(ctx, repo, app, p.Limits); err != nil {
 			return nil, err
 		}
 	}

@@ -79,15 +79,11 @@ func fileErr(file string, line int, err error) *RenderError {
 	return &RenderError{File: file, Line: line, Err: err}
 }
 
-// RenderOptions tunes a Renderer. The zero value is the safe default: no
-// remote Kustomize bases, Helm templates rendered as `helm template` does,
-// parsed charts cached.
+// RenderOptions tunes a Renderer. The zero value is the default: Helm
+// templates rendered as `helm template` does, parsed charts cached. No
+// option lets a render fetch anything: Kustomize reads only paths inside
+// the repository and Helm only vendored charts.
 type RenderOptions struct {
-	// AllowRemoteKustomizeBases lets Kustomize resources, bases and
-	// components name URLs. Kustomize then fetches them itself, over the
-	// network, which makes rendering impure; off by default, when such a
-	// reference is a RenderError.
-	AllowRemoteKustomizeBases bool
 	// HelmStrict renders Helm templates with missingkey=error (as
 	// `helm lint --strict`), so a reference to a value that is not set is a
 	// RenderError instead of an empty string.
@@ -129,14 +125,33 @@ type renderSource struct {
 	// refs maps "$name" to the repository root of a `ref:` source; every
 	// source here reads the same repository, so the root is always ".".
 	refs map[string]string
+	// budget counts the objects and bytes the app renders; nil counts
+	// nothing.
+	budget *renderBudget
 }
 
 // Render returns the objects app deploys, in the order its sources produce
 // them, sources concatenated in spec order. repo is the app's repository at
 // the app's revision, rooted at the repository root. Every error is a
-// *RenderError naming the app and its cluster.
+// *RenderError naming the app and its cluster. The default Limits apply;
+// a Planner renders within its own.
 func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
-	out, err := r.render(ctx, repo, app)
+	return r.renderLimited(ctx, repo, app, Limits{})
+}
+
+// renderLimited renders app within the limits: a render still running at
+// l.RenderTimeout is abandoned and fails with "render of APP exceeded
+// 60s"; one that produces more objects or bytes than allowed fails with
+// the limit it passed.
+func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Limits) ([]Rendered, error) {
+	l = l.WithDefaults()
+	budget := newRenderBudget(app.Name, l)
+	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) ([]Rendered, error) {
+		return r.render(ctx, repo, app, budget)
+	})
+	if timedOut {
+		err = &LimitError{What: "render of " + app.Name, Limit: "renderTimeout", Message: "exceeded " + seconds(l.RenderTimeout)}
+	}
 	if err != nil {
 		var re *RenderError
 		if !errors.As(err, &re) {
@@ -148,7 +163,7 @@ func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered
 	return out, nil
 }
 
-func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
+func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App, budget *renderBudget) ([]Rendered, error) {
 	sources := app.Spec.AllSources()
 	if len(sources) == 0 {
 		return nil, fileErr(app.File, app.Line, errors.New("the Application has no source"))
@@ -166,8 +181,11 @@ func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App) ([]Rendered
 		if src.Ref != "" && src.Path == "" && src.Chart == "" {
 			continue // a values-only source: its files are read through $ref
 		}
-		objs, err := r.renderOne(ctx, repo, renderSource{app: app, src: src, index: i, refs: refs})
+		objs, err := r.renderOne(ctx, repo, renderSource{app: app, src: src, index: i, refs: refs, budget: budget})
 		if err != nil {
+			return nil, err
+		}
+		if err := budget.addObjects(len(objs), firstNonEmpty(src.Path, app.File)); err != nil {
 			return nil, err
 		}
 		out = append(out, objs...)

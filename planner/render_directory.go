@@ -53,7 +53,7 @@ func renderDirectory(ctx context.Context, repo fs.FS, rs renderSource) ([]Render
 		if (exclude != nil && exclude.MatchString(rel)) || (include != nil && !include.MatchString(rel)) {
 			return nil
 		}
-		objs, err := directoryFile(repo, p, d)
+		objs, err := directoryFile(repo, p, d, rs.budget)
 		out = append(out, objs...)
 		return err
 	})
@@ -65,7 +65,7 @@ func renderDirectory(ctx context.Context, repo fs.FS, rs renderSource) ([]Render
 
 // directoryFile reads the objects of one file of a directory source, or
 // none when the file is not a manifest.
-func directoryFile(repo fs.FS, p string, d fs.DirEntry) ([]Rendered, error) {
+func directoryFile(repo fs.FS, p string, d fs.DirEntry, budget *renderBudget) ([]Rendered, error) {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".yaml", ".yml", ".json":
 	case ".jsonnet":
@@ -83,6 +83,11 @@ func directoryFile(repo fs.FS, p string, d fs.DirEntry) ([]Rendered, error) {
 			return nil, nil // Argo CD does not follow linked directories
 		}
 		target = resolved
+	}
+	if info, err := fs.Stat(repo, target); err == nil {
+		if err := budget.addBytes(info.Size(), p); err != nil {
+			return nil, err
+		}
 	}
 	data, err := fs.ReadFile(repo, target)
 	if err != nil {

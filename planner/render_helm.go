@@ -35,6 +35,9 @@ func (r *Renderer) renderHelm(ctx context.Context, repo fs.FS, rs renderSource) 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVendoredDependencies(rs.path, ch); err != nil {
+		return nil, err
+	}
 	vals, err := helmValues(repo, rs, h)
 	if err != nil {
 		return nil, err
@@ -67,7 +70,30 @@ func (r *Renderer) renderHelm(ctx context.Context, repo fs.FS, rs renderSource) 
 	if err != nil {
 		return nil, templateError(rs.path, err)
 	}
+	for name, content := range files {
+		if err := rs.budget.addBytes(int64(len(content)), templateRepoPath(rs.path, name)); err != nil {
+			return nil, err
+		}
+	}
 	return helmObjects(rs.path, ch, files, h.SkipCrds)
+}
+
+// checkVendoredDependencies refuses a chart that declares a dependency
+// missing from its charts/ directory, as `helm template` does without
+// --dependency-update. gitwave never downloads a chart: a dependency from a
+// chart repository must be vendored.
+func checkVendoredDependencies(chartDir string, ch *chart.Chart) error {
+	vendored := map[string]bool{}
+	for _, d := range ch.Dependencies() {
+		vendored[d.Name()] = true
+	}
+	for _, d := range ch.Metadata.Dependencies {
+		if !vendored[d.Name] {
+			return fileErr(joinRepo(chartDir, "Chart.yaml"), lineOf(chartFile(ch), "name: "+d.Name),
+				fmt.Errorf("chart dependency %s (repository %s) is not vendored in charts/: gitwave never downloads charts; run `helm dependency build` and commit charts/", d.Name, d.Repository))
+		}
+	}
+	return nil
 }
 
 // helmObjects splits rendered templates into objects in `helm template`

@@ -3,8 +3,11 @@ package planner
 import (
 	"context"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -169,7 +172,8 @@ func TestRenderHelmOptions(t *testing.T) {
 func TestRenderHelmErrors(t *testing.T) {
 	repo := func() map[string]string {
 		m := map[string]string{}
-		for _, f := range []string{"Chart.yaml", "values.yaml", "templates/deployment.yaml", "templates/_helpers.tpl"} {
+		for _, f := range []string{"Chart.yaml", "values.yaml", "templates/deployment.yaml", "templates/_helpers.tpl",
+			"charts/cache/Chart.yaml", "charts/cache/values.yaml", "charts/cache/templates/configmap.yaml"} {
 			data, err := readFixture("charts/web/" + f)
 			if err != nil {
 				t.Fatal(err)
@@ -290,5 +294,31 @@ func BenchmarkRenderKustomize(b *testing.B) {
 		if _, err := r.Render(context.Background(), renderRepo, app); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRenderHelmNeverDownloadsDependencies checks that a chart dependency
+// from a chart repository is never fetched: one vendored in charts/ is
+// rendered, one that is not is an error naming Chart.yaml and the
+// dependency, and the repository receives no request.
+func TestRenderHelmNeverDownloadsDependencies(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	chart := "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  repository: " + srv.URL + "\n" +
+		"- name: redis\n  version: 1.0.0\n  repository: " + srv.URL + "\n  condition: redis.enabled\n"
+	files := map[string]string{
+		"c/Chart.yaml":                  chart,
+		"c/values.yaml":                 "redis:\n  enabled: false\n",
+		"c/charts/sub/Chart.yaml":       "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"c/charts/sub/templates/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-sub\n",
+	}
+	re := renderErr(t, &Renderer{}, mapRepo(files), testApp(ApplicationSource{Path: "c"}))
+	checkErr(t, re, "c/Chart.yaml", 8, "chart dependency redis", "not vendored")
+	files["c/charts/redis/Chart.yaml"] = "apiVersion: v2\nname: redis\nversion: 1.0.0\n"
+	objs := mustRender(t, &Renderer{}, mapRepo(files), testApp(ApplicationSource{Path: "c"}))
+	find(t, objs, "ConfigMap", "from-sub")
+	if n := hits.Load(); n > 0 {
+		t.Errorf("rendering made %d requests to the chart repository", n)
 	}
 }

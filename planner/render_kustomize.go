@@ -15,8 +15,8 @@ import (
 
 // renderKustomize builds a Kustomize source in-process, as `kustomize
 // build` would, over a read-only view of the repository: no exec or KRM
-// function plugins, no Helm inflation, no remote bases unless allowed, and
-// no path outside the repository. The app's kustomize overrides are applied
+// function plugins, no Helm inflation, and nothing but paths inside the
+// repository (kustomizeSandbox), so that no Git or HTTP fetch ever runs. The app's kustomize overrides are applied
 // to an in-memory copy of the kustomization file, as Argo CD edits a copy.
 func (r *Renderer) renderKustomize(ctx context.Context, repo fs.FS, rs renderSource) ([]Rendered, error) {
 	kfile := kustomizationFile(repo, rs.path)
@@ -36,8 +36,7 @@ func (r *Renderer) renderKustomize(ctx context.Context, repo fs.FS, rs renderSou
 		overlay[kfile] = edited
 	}
 	kfs := newKustomizeFS(repo, overlay)
-	scan := kustomizeScan{fs: kfs, allowRemote: r.Options.AllowRemoteKustomizeBases, seen: map[string]bool{}}
-	if err := scan.check(rs.path); err != nil {
+	if err := newKustomizeSandbox(kfs).check(rs.path); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -60,6 +59,9 @@ func (r *Renderer) renderKustomize(ctx context.Context, repo fs.FS, rs renderSou
 		if err != nil {
 			return nil, fileErr(kfile, 0, fmt.Errorf("kustomize output %s: %w", res.CurId(), err))
 		}
+		if err := rs.budget.addBytes(int64(len(js)), kfile); err != nil {
+			return nil, err
+		}
 		objs, err := decodeObject(js)
 		if err != nil {
 			return nil, fileErr(kfile, 0, fmt.Errorf("kustomize output %s: %w", res.CurId(), err))
@@ -72,7 +74,7 @@ func (r *Renderer) renderKustomize(ctx context.Context, repo fs.FS, rs renderSou
 }
 
 // kustomizationRefs are the fields of a kustomization that name other
-// files or directories.
+// files or directories, as the dependency index reads them.
 type kustomizationRefs struct {
 	Resources             []string          `json:"resources"`
 	Bases                 []string          `json:"bases"`
@@ -100,83 +102,6 @@ type generatorRef struct {
 	Files []string `json:"files"`
 	Envs  []string `json:"envs"`
 	Env   string   `json:"env"`
-}
-
-// kustomizeScan walks a kustomization and every local base it names before
-// Kustomize runs, so that a remote base or a path leaving the repository is
-// reported with the kustomization file and line that names it, and never
-// reaches Kustomize's own loaders (which would run git or fetch URLs).
-type kustomizeScan struct {
-	fs          *kustomizeFS
-	allowRemote bool
-	seen        map[string]bool
-}
-
-func (s *kustomizeScan) check(dir string) error {
-	if s.seen[dir] {
-		return nil
-	}
-	s.seen[dir] = true
-	kfile := ""
-	for _, name := range kustomizationFiles {
-		if p := joinRepo(dir, name); s.fs.Exists(mountPath(p)) {
-			kfile = p
-			break
-		}
-	}
-	if kfile == "" {
-		return nil // a plain directory of manifests; Kustomize reports it
-	}
-	data, err := s.fs.ReadFile(mountPath(kfile))
-	if err != nil {
-		return fileErr(kfile, 0, fmt.Errorf("read kustomization: %w", err))
-	}
-	var k kustomizationRefs
-	if err := yaml.Unmarshal(data, &k); err != nil {
-		return yamlSyntaxError(kfile, 1, err)
-	}
-	if len(k.HelmCharts) > 0 {
-		return fileErr(kfile, lineOf(data, "helmCharts"), errors.New("kustomize helmCharts are not supported: point the app at the chart as a Helm source"))
-	}
-	for _, ref := range k.dirRefs() {
-		if err := s.checkRef(kfile, dir, data, ref, true); err != nil {
-			return err
-		}
-	}
-	for _, ref := range k.fileRefs() {
-		if err := s.checkRef(kfile, dir, data, ref, false); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkRef checks one path a kustomization names and descends into it when
-// it is a base.
-func (s *kustomizeScan) checkRef(kfile, dir string, data []byte, ref string, base bool) error {
-	what := "file"
-	if base {
-		what = "base"
-	}
-	line := lineOf(data, ref)
-	if isRemoteRef(ref) {
-		if s.allowRemote {
-			return nil
-		}
-		return fileErr(kfile, line, fmt.Errorf("remote kustomize %s %s is not allowed: vendor it into the repository", what, ref))
-	}
-	p, err := RepoPath(dir, ref)
-	if err != nil {
-		return fileErr(kfile, line, fmt.Errorf("kustomize %s %s escapes the repository", what, ref))
-	}
-	resolved, err := ResolveRepoPath(s.fs.repo, p)
-	if err != nil {
-		return fileErr(kfile, line, fmt.Errorf("kustomize %s %s: %w", what, ref, err))
-	}
-	if base && s.fs.IsDir(mountPath(resolved)) {
-		return s.check(resolved)
-	}
-	return nil
 }
 
 // dirRefs are the references that may be directories holding their own

@@ -160,13 +160,20 @@ func (k *kustomizeFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error)
 		p = kustomizeMount + "/" + p
 	}
 	p = path.Clean(filepath.ToSlash(p))
-	if k.IsDir(p) {
-		return filesys.ConfirmedDir(p), "", nil
-	}
 	if !k.Exists(p) {
 		return "", "", fmt.Errorf("%s does not exist in the repository", strings.TrimPrefix(p, kustomizeMount+"/"))
 	}
-	return filesys.ConfirmedDir(path.Dir(p)), path.Base(p), nil
+	// As on disk, where Kustomize evaluates symbolic links here, a path
+	// is confirmed as its resolved location, so that the paths a base
+	// names are relative to where it really is.
+	rp, err := k.toRepo(p)
+	if err != nil {
+		return "", "", err
+	}
+	if k.IsDir(mountPath(rp)) {
+		return filesys.ConfirmedDir(mountPath(rp)), "", nil
+	}
+	return filesys.ConfirmedDir(mountPath(path.Dir(rp))), path.Base(rp), nil
 }
 
 // Exists reports whether p exists.

@@ -31,6 +31,11 @@ type RepoConfig struct {
 	RepoURL string `json:"repoURL,omitempty"`
 	// Policy is the path of the policy.csv file, for the bot.
 	Policy string `json:"policy,omitempty"`
+	// GitFileGlobbing is how git files generators match files[].path:
+	// "default" (or empty), Argo CD's default, where "*" also crosses "/";
+	// or "strict", the doublestar matching Argo CD enables with
+	// --enable-new-git-file-globbing.
+	GitFileGlobbing GitFileGlobbing `json:"gitFileGlobbing,omitempty"`
 }
 
 // LoadRepoConfig reads .gitwave.yaml from the repository root. A missing
@@ -45,6 +50,9 @@ func LoadRepoConfig(repo fs.FS) (RepoConfig, error) {
 		return c, fmt.Errorf("read %s: %w", RepoConfigFile, err)
 	}
 	if err := yaml.UnmarshalStrict(data, &c); err != nil {
+		return c, fmt.Errorf("%s: %w", RepoConfigFile, err)
+	}
+	if err := c.GitFileGlobbing.Valid(); err != nil {
 		return c, fmt.Errorf("%s: %w", RepoConfigFile, err)
 	}
 	for _, p := range append(append([]string{}, c.Apps...), c.Clusters...) {

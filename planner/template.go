@@ -63,6 +63,10 @@ type paramTemplater struct {
 	goTemplate bool
 	options    []string
 	parsed     map[string]*template.Template
+	// funcs are the template functions; templateFuncs unless guarded.
+	funcs template.FuncMap
+	// limits, when set, stops templates at a deadline and a size.
+	limits *templateGuard
 }
 
 // newParamTemplater checks the goTemplateOptions (text/template panics on an
@@ -75,7 +79,7 @@ func newParamTemplater(goTemplate bool, options []string) (*paramTemplater, erro
 			return nil, fmt.Errorf("goTemplateOptions: unknown option %q (want missingkey=default|zero|error)", o)
 		}
 	}
-	return &paramTemplater{goTemplate: goTemplate, options: options, parsed: map[string]*template.Template{}}, nil
+	return &paramTemplater{goTemplate: goTemplate, options: options, parsed: map[string]*template.Template{}, funcs: templateFuncs}, nil
 }
 
 // renderString templates one string found at field.
@@ -94,13 +98,13 @@ func (r *paramTemplater) renderString(field, text string, params map[string]any)
 	t, ok := r.parsed[key]
 	if !ok {
 		var err error
-		t, err = template.New(field).Funcs(templateFuncs).Option(r.options...).Parse(text)
+		t, err = template.New(field).Funcs(r.funcs).Option(r.options...).Parse(text)
 		if err != nil {
 			return "", &TemplateError{Field: field, Err: err}
 		}
 		r.parsed[key] = t
 	}
-	var b strings.Builder
+	b := guardedWriter{g: r.limits}
 	if err := t.Execute(&b, params); err != nil {
 		te := &TemplateError{Field: field, Err: err}
 		if m := missingKeyPattern.FindStringSubmatch(err.Error()); m != nil {

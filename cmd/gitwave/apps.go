@@ -35,6 +35,7 @@ func newAppsCmd() *cobra.Command {
 	}
 	f.bind(cmd, true)
 	f.bindChanged(cmd)
+	f.lim.bind(cmd)
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table, json or yaml")
 	return cmd
 }
@@ -145,7 +146,7 @@ func loadWorkspace(ctx context.Context, f *repoFlags) (*workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &workspace{opened: o, planner: &planner.Planner{}}
+	w := &workspace{opened: o, planner: &planner.Planner{Limits: f.lim.limits(o.cfg)}}
 	if w.src, err = o.source(ctx, f, f.revision); err != nil {
 		o.Close()
 		return nil, err

@@ -45,6 +45,7 @@ func newDiffCmd() *cobra.Command {
 		},
 	}
 	f.bind(cmd, false)
+	f.lim.bind(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.base, "base", "", "base revision (required)")
 	fl.StringVar(&f.head, "head", "", "head revision (default: the working tree of a local directory, HEAD of a URL)")
@@ -90,7 +91,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 			return exitWith(2, err)
 		}
 	}
-	p := &planner.Planner{}
+	p := &planner.Planner{Limits: f.lim.limits(o.cfg)}
 	rep, err := p.DiffRevisions(ctx, base, head, planner.DiffOptions{Changed: changed, Apps: f.apps, Clusters: f.clusters})
 	if err != nil {
 		return exitWith(2, err)

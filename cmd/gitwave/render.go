@@ -46,6 +46,7 @@ func newRenderCmd() *cobra.Command {
 		},
 	}
 	f.bind(cmd, true)
+	f.lim.bind(cmd)
 	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster to render for (default: every cluster the app targets)")
 	return cmd
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gitwave/gitwave/bot/github"
 	"github.com/gitwave/gitwave/bot/gitlab"
 	"github.com/gitwave/gitwave/config"
+	"github.com/gitwave/gitwave/planner"
 )
 
 func newServeCmd() *cobra.Command {
@@ -63,7 +64,8 @@ func runServe(ctx context.Context, path string) error {
 	defer fleet.Close()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
-		GitDir: filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
+		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
+		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ type repoFlags struct {
 	kubeconfig string
 	changed    []string
 	base       string
+	globbing   string
+	lim        limitFlags
 }
 
 func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
@@ -40,6 +42,7 @@ func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
 	fl.StringSliceVar(&f.cluDirs, "clusters", nil, "files or folders holding Argo CD cluster Secrets (default: .gitwave.yaml clusters, else search)")
 	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "a kubeconfig whose contexts are clusters, named after the context")
+	fl.StringVar(&f.globbing, "git-file-globbing", "", "how git files generators match files[].path: default (Argo CD's, where * also crosses /) or strict (doublestar) (default: .gitwave.yaml gitFileGlobbing)")
 }
 
 // bindChanged adds --changed and --base to a command that can narrow to
@@ -132,6 +135,12 @@ func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.
 	}
 	if f.repoURL != "" {
 		rc.RepoURL = f.repoURL
+	}
+	if f.globbing != "" {
+		rc.GitFileGlobbing = planner.GitFileGlobbing(f.globbing)
+		if err := rc.GitFileGlobbing.Valid(); err != nil {
+			return src, usageError("--git-file-globbing: %v", err)
+		}
 	}
 	src.Config, src.RepoURL = rc, rc.RepoURL
 	_, src.Clusters, err = clusterConfigs(o.cfg, f.kubeconfig)

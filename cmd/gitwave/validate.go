@@ -28,8 +28,10 @@ repository defines none, projects are not enforced and validate says so.`,
 			defer w.Close()
 			out := cmd.OutOrStdout()
 			problems := len(w.inv.Errors)
+			limited := false
 			for _, e := range w.inv.Errors {
 				fmt.Fprintln(out, e)
+				limited = limited || planner.IsLimit(e)
 			}
 			projs, errs := planner.LoadProjects(cmd.Context(), w.src)
 			for _, e := range errs {
@@ -39,10 +41,15 @@ repository defines none, projects are not enforced and validate says so.`,
 			if !projs.Enforced() {
 				fmt.Fprintln(out, "no AppProject is defined: projects are not enforced")
 			}
-			objects, clusters, appProblems := validateApps(cmd.Context(), w, projs, out)
+			objects, clusters, appProblems, appLimited := validateApps(cmd.Context(), w, projs, out)
 			problems += appProblems
+			limited = limited || appLimited
 			fmt.Fprintf(out, "%d apps on %d clusters, %d objects, %d problem(s)\n", len(w.apps), clusters, objects, problems)
-			if problems > 0 {
+			switch {
+			case limited:
+				// A limit kept gitwave from checking everything: an error.
+				return exitWith(2, fmt.Errorf("%d problem(s) found; rendering stopped at a limit", problems))
+			case problems > 0:
 				return exitWith(1, fmt.Errorf("%d problem(s) found", problems))
 			}
 			return nil
@@ -50,13 +57,14 @@ repository defines none, projects are not enforced and validate says so.`,
 	}
 	f.bind(cmd, true)
 	f.bindChanged(cmd)
+	f.lim.bind(cmd)
 	return cmd
 }
 
 // validateApps plans every app and checks it against its AppProject,
 // printing each problem; it returns the objects, the clusters and the
-// problems counted.
-func validateApps(ctx context.Context, w *workspace, projs *planner.Projects, out io.Writer) (objects, clusters, problems int) {
+// problems counted, and whether a render stopped at a limit.
+func validateApps(ctx context.Context, w *workspace, projs *planner.Projects, out io.Writer) (objects, clusters, problems int, limited bool) {
 	seen := map[string]bool{}
 	for _, a := range w.apps {
 		seen[a.Cluster.Name] = true
@@ -65,6 +73,7 @@ func validateApps(ctx context.Context, w *workspace, projs *planner.Projects, ou
 		if err != nil {
 			fmt.Fprintln(out, err)
 			problems++
+			limited = limited || planner.IsLimit(err)
 			violations = projs.CheckApp(a)
 		} else {
 			objects += len(plan.Objects)
@@ -75,5 +84,5 @@ func validateApps(ctx context.Context, w *workspace, projs *planner.Projects, ou
 		}
 		problems += len(violations)
 	}
-	return objects, len(seen), problems
+	return objects, len(seen), problems, limited
 }
