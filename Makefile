@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build demo test test-unit bench vet fmt clusters postgres
+.PHONY: build demo test test-unit bench vet fmt clusters postgres fuzz
 
 build:
 	$(GO) build -o bin/gitwave ./cmd/gitwave
@@ -22,6 +22,16 @@ test-unit:
 
 bench:
 	hack/bench.sh
+
+# Every Go fuzz target of the module (found with go test -list), each for
+# FUZZTIME; `go test` alone runs their seed corpora as ordinary tests.
+FUZZTIME ?= 30s
+fuzz:
+	@set -eo pipefail; $(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ {t[n++] = $$1; next} /^ok/ {for (i = 0; i < n; i++) print $$2, t[i]; n = 0}' | \
+	while read -r pkg target; do \
+		echo "== $$pkg $$target ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg" </dev/null; \
+	done
 
 vet:
 	$(GO) vet ./...

@@ -24,6 +24,9 @@ const (
 	DefaultPoll    = 250 * time.Millisecond
 	// DefaultMaxBody is GitHub's own cap on a webhook payload.
 	DefaultMaxBody = 25 << 20
+	// DefaultMaxConcurrentWebhooks bounds the webhook bodies in memory at
+	// once to 8 × MaxBody.
+	DefaultMaxConcurrentWebhooks = 8
 )
 
 // Options configures a Bot. Hosts, Repos, Store and GitDir are required;
@@ -64,6 +67,12 @@ type Options struct {
 	Poll time.Duration
 	// MaxBody bounds a webhook body in bytes; zero means DefaultMaxBody.
 	MaxBody int64
+	// MaxConcurrentWebhooks is how many webhook requests may have their
+	// body read and handled at once; one more waits up to a second for a
+	// turn and is then answered 503 with Retry-After. Requests without a
+	// signature or token never take a turn. Zero means
+	// DefaultMaxConcurrentWebhooks.
+	MaxConcurrentWebhooks int
 	// Registry receives the metrics served on /metrics; nil means a
 	// registry of the Bot's own.
 	Registry *prometheus.Registry
@@ -87,6 +96,8 @@ type Bot struct {
 	metrics  *metrics
 	log      *slog.Logger
 	commands map[Verb]runner
+	// webhookTurns holds one token per webhook request being handled.
+	webhookTurns chan struct{}
 	// driftStates remembers the last gitwave/drift status per repository
 	// and head, so that a quiet repository is not sent it every tick.
 	driftStates sync.Map
@@ -107,6 +118,8 @@ func New(opts Options) (*Bot, error) {
 		planner: opts.Planner,
 		log:     opts.Logger,
 		metrics: newMetrics(opts.Registry),
+
+		webhookTurns: make(chan struct{}, opts.MaxConcurrentWebhooks),
 	}
 	for _, h := range opts.Hosts {
 		b.hosts[h.Name()] = h
@@ -137,6 +150,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
+	}
+	if o.MaxConcurrentWebhooks <= 0 {
+		o.MaxConcurrentWebhooks = DefaultMaxConcurrentWebhooks
 	}
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()

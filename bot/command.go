@@ -28,6 +28,19 @@ type Command struct {
 	Steps int
 }
 
+// Bounds of a parsed command: a comment is attacker input, and what it
+// names ends up in store queries, Git revisions and replies.
+const (
+	// maxApps is how many apps one /sync may name.
+	maxApps = 50
+	// maxArgLen bounds an app, cluster or revision: the longest Kubernetes
+	// object name.
+	maxArgLen = 253
+	// maxSteps is how far back /rollback --steps may go: as far as
+	// /rollback looks in history (maxRollbackSearch).
+	maxSteps = 50
+)
+
 // ParseResult is what a comment amounts to: a command to run, a reply to
 // post at once (a usage error), or nothing (the comment is not for
 // gitwave).
@@ -72,16 +85,26 @@ func ParseComment(body string) ParseResult {
 
 func parseArgs(verb Verb, args []string) (*Command, error) {
 	c := &Command{Verb: verb, Steps: 1}
+	seen := map[string]bool{}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if !strings.HasPrefix(a, "--") {
-			c.Apps = append(c.Apps, a)
+		if !strings.HasPrefix(a, "-") {
+			if err := checkArg("app", a); err != nil {
+				return nil, err
+			}
+			if c.Apps = append(c.Apps, a); len(c.Apps) > maxApps {
+				return nil, fmt.Errorf("at most %d apps at once", maxApps)
+			}
 			continue
 		}
 		name, value, inline := strings.Cut(a, "=")
 		if !knownFlag(verb, name) {
-			return nil, fmt.Errorf("unknown flag %s for /%s", name, verb)
+			return nil, unknownFlag(verb, name)
 		}
+		if seen[name] {
+			return nil, fmt.Errorf("flag %s given twice", name)
+		}
+		seen[name] = true
 		if !inline {
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("flag %s needs a value", name)
@@ -93,7 +116,35 @@ func parseArgs(verb Verb, args []string) (*Command, error) {
 			return nil, err
 		}
 	}
+	if seen["--to"] && seen["--steps"] {
+		return nil, fmt.Errorf("give --to or --steps, not both")
+	}
 	return c, c.check()
+}
+
+// checkArg refuses an empty, overlong or unprintable app, cluster or
+// revision, one that looks like a flag, and one with a backquote, which
+// would end the code span a reply quotes it in.
+func checkArg(what, a string) error {
+	switch {
+	case a == "":
+		return fmt.Errorf("%s needs a value", what)
+	case len(a) > maxArgLen:
+		return fmt.Errorf("%s is longer than %d characters", what, maxArgLen)
+	case strings.HasPrefix(a, "-"):
+		return fmt.Errorf("%s needs a value, not a flag", what)
+	case strings.ContainsRune(a, '`') || !printable(a):
+		return fmt.Errorf("%s holds a backquote or an unprintable character", what)
+	}
+	return nil
+}
+
+// unknownFlag names the flag in its error only when it is short and plain.
+func unknownFlag(verb Verb, name string) error {
+	if len(name) > 40 || strings.ContainsRune(name, '`') || !printable(name) {
+		return fmt.Errorf("unknown flag for /%s", verb)
+	}
+	return fmt.Errorf("unknown flag %s for /%s", name, verb)
 }
 
 // knownFlag reports whether a verb takes a flag.
@@ -108,6 +159,9 @@ func knownFlag(verb Verb, name string) bool {
 }
 
 func (c *Command) setFlag(name, value string) error {
+	if err := checkArg(name, value); err != nil {
+		return err
+	}
 	switch name {
 	case "--cluster":
 		c.Cluster = value
@@ -115,8 +169,8 @@ func (c *Command) setFlag(name, value string) error {
 		c.To = value
 	case "--steps":
 		n, err := strconv.Atoi(value)
-		if err != nil || n < 1 {
-			return fmt.Errorf("--steps wants a positive number, not %q", value)
+		if err != nil || n < 1 || n > maxSteps {
+			return fmt.Errorf("--steps wants a positive number up to %d, not %q", maxSteps, value)
 		}
 		c.Steps = n
 	}
@@ -128,9 +182,6 @@ func (c *Command) check() error {
 	case VerbRollback:
 		if len(c.Apps) != 1 {
 			return fmt.Errorf("/rollback takes exactly one app")
-		}
-		if c.To != "" && c.Steps != 1 {
-			return fmt.Errorf("give --to or --steps, not both")
 		}
 	case VerbHistory:
 		if len(c.Apps) != 1 {

@@ -4,12 +4,15 @@
 // The model, in the order an event flows (event → plan → apply → record →
 // report):
 //
-//   - The HTTP handler (server.go) verifies a webhook's signature before it
-//     reads anything else, parses it into a host-neutral Event, drops what
-//     the bot does not act on (other repositories, other branches, comments
-//     that are no command, bots), and stores the delivery together with one
-//     job in a single transaction (store.Accept) before it answers 202. A
-//     redelivered webhook stores nothing and enqueues nothing.
+//   - The HTTP handler (server.go) refuses a request whose headers carry no
+//     signature or token before it reads the body, reads bodies in a bounded
+//     number of turns (server_admit.go), verifies the signature before it
+//     reads anything else, parses the body into a host-neutral Event, drops
+//     what the bot does not act on (other repositories, other branches,
+//     comments that are no command, bots), and stores the delivery together
+//     with one job in a single transaction (store.Accept) before it answers
+//     202. A redelivered webhook, or one replayed under a new delivery id
+//     (the same work, work.go), stores nothing and enqueues nothing.
 //   - Workers (worker.go) claim jobs from the store's durable queue, renew
 //     their lease while they work and complete or fail (with a retry delay)
 //     each job. A job whose worker died is claimed again once its lease runs

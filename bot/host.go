@@ -12,6 +12,10 @@ import (
 type Host interface {
 	// Name is "github" or "gitlab".
 	Name() string
+	// CheckHeaders refuses, from the headers alone, a request that cannot
+	// be a signed delivery of this host: no signature or token, no event
+	// name or delivery id. The server calls it before it reads the body.
+	CheckHeaders(h http.Header) error
 	// Verify checks a webhook's signature or token in constant time and
 	// returns the delivery id and event name. It reads nothing else.
 	Verify(r *http.Request, body []byte) (Delivery, error)
@@ -87,6 +91,10 @@ type Event struct {
 	Kind EventKind `json:"kind"`
 	// Reason says why an event is ignored.
 	Reason string `json:"reason,omitempty"`
+	// Action is the host's own word for what happened to a pull request
+	// ("opened", "synchronize", "reopen", "merge" ...); part of what makes
+	// two deliveries the same work.
+	Action string `json:"action,omitempty"`
 	// Repo is owner/name on GitHub, group/project on GitLab.
 	Repo string `json:"repo"`
 	// CloneURL is the repository's clone URL as the host gives it.

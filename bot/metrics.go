@@ -18,7 +18,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m := &metrics{
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gitwave_webhooks_total",
-			Help: "Webhook deliveries by host and outcome (accepted, duplicate, ignored, unauthorized, invalid, error).",
+			Help: "Webhook deliveries by host and outcome (accepted, duplicate, ignored, unauthorized, invalid, busy, error).",
 		}, []string{"host", "outcome"}),
 		accept: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gitwave_webhook_seconds",

@@ -32,9 +32,11 @@ func (b *Bot) Handler() http.Handler {
 	return mux
 }
 
-// serveWebhook verifies, parses, filters and stores one delivery with its
-// job, then answers. Verify runs on the raw body before any header but the
-// signature's is read; a bad signature stores nothing.
+// serveWebhook admits, verifies, parses, filters and stores one delivery
+// with its job, then answers. A request whose headers cannot be a signed
+// delivery is refused before its body is read; the body is read in one of a
+// bounded number of turns; Verify runs on the raw body before Parse; a bad
+// signature stores nothing.
 func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	name := r.PathValue("host")
@@ -43,17 +45,26 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("host %q is not configured", name), http.StatusNotFound)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.opts.MaxBody))
-	if err != nil {
-		b.metrics.webhook(name, "invalid", start)
-		http.Error(w, fmt.Sprintf("read body: %v", err), http.StatusRequestEntityTooLarge)
+	if ref := b.admit(h, r); ref != nil {
+		b.refuse(w, r, name, start, ref)
+		return
+	}
+	release, ok := b.takeTurn(r.Context())
+	if !ok {
+		b.metrics.webhook(name, "busy", start)
+		b.log.Warn("webhook refused: too many at once", "host", name, "remote", r.RemoteAddr)
+		refuseBusy(w, "too many webhooks at once; retry later")
+		return
+	}
+	defer release()
+	body, ref := readBody(w, r, b.opts.MaxBody)
+	if ref != nil {
+		b.refuse(w, r, name, start, ref)
 		return
 	}
 	d, err := h.Verify(r, body)
 	if err != nil {
-		b.metrics.webhook(name, "unauthorized", start)
-		b.log.Warn("webhook refused", "host", name, "remote", r.RemoteAddr, "error", err)
-		http.Error(w, "webhook signature or token does not match", http.StatusUnauthorized)
+		b.refuse(w, r, name, start, &refusal{http.StatusUnauthorized, "unauthorized", err})
 		return
 	}
 	ev, err := h.Parse(d, body)
@@ -68,9 +79,25 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	code, outcome, msg := b.accept(ctx, d, ev, body)
 	b.metrics.webhook(name, outcome, start)
 	b.log.Debug("webhook", "host", name, "delivery", d.ID, "event", d.Event, "repo", ev.Repo, "outcome", outcome, "reason", msg)
+	if code == http.StatusServiceUnavailable {
+		refuseBusy(w, msg)
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, msg+"\n")
+}
+
+// refuse answers a request refused before it was parsed. A refused
+// signature is answered without the reason, which is logged.
+func (b *Bot) refuse(w http.ResponseWriter, r *http.Request, host string, start time.Time, ref *refusal) {
+	b.metrics.webhook(host, ref.outcome, start)
+	b.log.Warn("webhook refused", "host", host, "remote", r.RemoteAddr, "code", ref.code, "error", ref.err)
+	msg := ref.err.Error()
+	if ref.code == http.StatusUnauthorized {
+		msg = "webhook signature or token is missing or does not match"
+	}
+	http.Error(w, msg, ref.code)
 }
 
 // accept stores a verified event with its job. It returns the HTTP code,
@@ -87,13 +114,15 @@ func (b *Bot) accept(ctx context.Context, d Delivery, ev Event, body []byte) (in
 	if job == nil {
 		return http.StatusOK, "ignored", "ignored: " + why
 	}
-	accepted, err := b.opts.Store.Accept(ctx, store.Delivery{Host: d.Host, ID: d.ID, Event: d.Event, Payload: body, ReceivedAt: d.At}, *job)
+	work := workOf(ev)
+	accepted, err := b.opts.Store.Accept(ctx, store.Delivery{Host: d.Host, ID: d.ID, Event: d.Event, Payload: body,
+		ReceivedAt: d.At, Work: work}, *job)
 	if err != nil {
 		b.log.Error("store webhook", "host", d.Host, "delivery", d.ID, "error", err)
 		return http.StatusServiceUnavailable, "error", "could not store the delivery; retry it"
 	}
 	if !accepted {
-		return http.StatusOK, "duplicate", fmt.Sprintf("delivery %s was accepted before", d.ID)
+		return http.StatusOK, "duplicate", fmt.Sprintf("duplicate: delivery %s, or another delivery of the same work (%s), was accepted before", d.ID, work)
 	}
 	return http.StatusAccepted, "accepted", fmt.Sprintf("accepted: %s job for %s", job.Kind, job.Key)
 }

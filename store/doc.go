@@ -21,7 +21,8 @@
 //     longer blocks the next one and is reported as Error.
 //   - Webhooks: Accept stores the delivery and enqueues its jobs in one
 //     transaction, so an accepted event survives a crash and a redelivered one
-//     (same host and delivery id) enqueues nothing.
+//     (same host and delivery id) enqueues nothing; nor does a replayed one
+//     (same host and work, under a new delivery id).
 //   - Jobs: Claim leases the oldest ready job. A job whose lease runs out
 //     (its worker died) is claimable again, so work is done at least once;
 //     jobs sharing a Key never run at the same time; Dedupe collapses jobs

@@ -15,17 +15,22 @@ type Delivery struct {
 	Event      string // X-GitHub-Event or X-Gitlab-Event
 	Payload    []byte
 	ReceivedAt time.Time // zero means now
+	// Work names what the delivery asks for, e.g. "comment:acme/gitops/1234";
+	// when set it is accepted once per host, whatever the delivery id, so a
+	// body replayed under a new id is a duplicate. Empty means the delivery
+	// id alone decides.
+	Work string
 }
 
-// sqlInsertDelivery stores a delivery unless its (host, delivery_id) is
-// taken; prepared by Open (see txStatements).
-const sqlInsertDelivery = `INSERT INTO deliveries (host, delivery_id, event, payload, received_us)
-	VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+// sqlInsertDelivery stores a delivery unless its (host, delivery_id) or its
+// non-empty (host, work) is taken; prepared by Open (see txStatements).
+const sqlInsertDelivery = `INSERT INTO deliveries (host, delivery_id, event, work, payload, received_us)
+	VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 
 // Accept stores delivery d and enqueues jobs in one transaction, so that an
 // accepted event survives a crash before its work starts. It returns false,
 // storing and enqueueing nothing, when d's host and ID were accepted before
-// (a redelivery).
+// (a redelivery), or d's host and non-empty Work were (a replay).
 func (s *Store) Accept(ctx context.Context, d Delivery, jobs ...Job) (accepted bool, err error) {
 	if d.Host == "" || d.ID == "" {
 		return false, fmt.Errorf("accept delivery: host (%q) and delivery id (%q) are required", d.Host, d.ID)
@@ -38,7 +43,7 @@ func (s *Store) Accept(ctx context.Context, d Delivery, jobs ...Job) (accepted b
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, sqlInsertDelivery,
-			d.Host, d.ID, d.Event, nonNil(d.Payload), micros(d.ReceivedAt))
+			d.Host, d.ID, d.Event, d.Work, nonNil(d.Payload), micros(d.ReceivedAt))
 		if err != nil {
 			return fmt.Errorf("store delivery: %w", err)
 		}
@@ -59,8 +64,8 @@ func (s *Store) Accept(ctx context.Context, d Delivery, jobs ...Job) (accepted b
 func (s *Store) Delivery(ctx context.Context, host, id string) (Delivery, error) {
 	d := Delivery{Host: host, ID: id}
 	var received int64
-	err := s.queryRow(ctx, s.db, `SELECT event, payload, received_us FROM deliveries WHERE host = ? AND delivery_id = ?`,
-		host, id).Scan(&d.Event, &d.Payload, &received)
+	err := s.queryRow(ctx, s.db, `SELECT event, work, payload, received_us FROM deliveries WHERE host = ? AND delivery_id = ?`,
+		host, id).Scan(&d.Event, &d.Work, &d.Payload, &received)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Delivery{}, fmt.Errorf("read %s delivery %s: %w", host, id, ErrNotFound)
 	}

@@ -2,8 +2,12 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -111,6 +115,84 @@ func TestAcceptedWorkSurvivesACrashBeforeItRuns(t *testing.T) {
 		}
 		if ok, _ := after.Accept(ctx(t), Delivery{Host: "github", ID: "d1", Event: "push"}, Job{Kind: "push"}); ok {
 			t.Error("the host redelivered d1 after the restart and it was accepted again")
+		}
+	})
+}
+
+func TestAcceptOnceByWorkWhateverTheDeliveryID(t *testing.T) {
+	works := []struct{ name, work, next string }{
+		{"comment command", "comment:acme/gitops/1244", "comment:acme/gitops/1245"},
+		{"pull request head and action", "pr:acme/gitops#12@" + strings.Repeat("a", 40) + ":synchronize",
+			"pr:acme/gitops#12@" + strings.Repeat("b", 40) + ":synchronize"},
+		{"merge commit", "merge:acme/gitops@" + strings.Repeat("c", 40), "merge:acme/gitops@" + strings.Repeat("d", 40)},
+	}
+	forEachDB(t, func(t *testing.T, db *testDB) {
+		s, replica := db.open(t), db.open(t)
+		for i, w := range works {
+			d := Delivery{Host: "github", ID: fmt.Sprintf("first-%d", i), Event: "e", Work: w.work}
+			if ok, err := s.Accept(ctx(t), d, Job{Kind: "k"}); !ok || err != nil {
+				t.Fatalf("%s: first Accept = %v, %v", w.name, ok, err)
+			}
+			for j := claim(t, s, "w"); j != nil; j = claim(t, s, "w") {
+				if err := s.Complete(ctx(t), j.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db.clock.Advance(30 * 24 * time.Hour) // long after every lease and lock
+			replay := Delivery{Host: "github", ID: fmt.Sprintf("replay-%d", i), Event: "e", Work: w.work}
+			if ok, err := replica.Accept(ctx(t), replay, Job{Kind: "k"}); ok || err != nil {
+				t.Errorf("%s: replay under a new delivery id: Accept = %v, %v; want a duplicate", w.name, ok, err)
+			}
+			if _, err := s.Delivery(ctx(t), "github", replay.ID); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: the replayed delivery was stored: %v", w.name, err)
+			}
+			if j := claim(t, s, "w"); j != nil {
+				t.Errorf("%s: the replay enqueued job %+v", w.name, j)
+			}
+			for _, other := range []Delivery{
+				{Host: "github", ID: fmt.Sprintf("next-%d", i), Event: "e", Work: w.next},
+				{Host: "gitlab", ID: fmt.Sprintf("other-host-%d", i), Event: "e", Work: w.work},
+			} {
+				if ok, err := s.Accept(ctx(t), other, Job{Kind: "k"}); !ok || err != nil {
+					t.Errorf("%s: other work %s on %s: Accept = %v, %v; want accepted", w.name, other.Work, other.Host, ok, err)
+				}
+			}
+		}
+		got, err := replica.Delivery(ctx(t), "github", "first-0")
+		if err != nil || got.Work != works[0].work {
+			t.Errorf("Delivery = %+v, %v; want work %q", got, err, works[0].work)
+		}
+		for i := range 2 {
+			d := Delivery{Host: "github", ID: fmt.Sprintf("no-work-%d", i), Event: "ping"}
+			if ok, err := s.Accept(ctx(t), d); !ok || err != nil {
+				t.Errorf("delivery %s without work: Accept = %v, %v; want accepted", d.ID, ok, err)
+			}
+		}
+	})
+}
+
+func TestConcurrentReplaysOfOneWorkAcceptOne(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *testDB) {
+		stores := []*Store{db.open(t), db.open(t), db.open(t)}
+		var wg sync.WaitGroup
+		var accepted atomic.Int32
+		for i := range 12 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := Delivery{Host: "github", ID: fmt.Sprintf("d-%d", i), Event: "issue_comment", Work: "comment:acme/gitops/7"}
+				ok, err := stores[i%len(stores)].Accept(context.Background(), d, Job{Kind: "comment"})
+				if err != nil {
+					t.Errorf("Accept %s: %v", d.ID, err)
+				}
+				if ok {
+					accepted.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := accepted.Load(); n != 1 {
+			t.Errorf("%d of 12 concurrent deliveries of one comment were accepted; want 1", n)
 		}
 	})
 }

@@ -17,8 +17,12 @@ const zeroSHA = "0000000000000000000000000000000000000000"
 // Parse turns a verified webhook body into a bot.Event: pull_request
 // (opened, reopened, synchronize, closed and merged), push to a branch and
 // issue_comment created on a pull request. Everything else is
-// bot.EventIgnored with a reason.
+// bot.EventIgnored with a reason. A body that is not JSON, or an event
+// without what its work needs (bot.Event.Check), is an error.
 func (h *Host) Parse(d bot.Delivery, body []byte) (bot.Event, error) {
+	if !json.Valid(body) {
+		return bot.Event{}, fmt.Errorf("github: parse %s delivery %s: body is not JSON", d.Event, d.ID)
+	}
 	var (
 		ev  bot.Event
 		err error
@@ -32,6 +36,9 @@ func (h *Host) Parse(d bot.Delivery, body []byte) (bot.Event, error) {
 		ev, err = parseIssueComment(body)
 	default:
 		return ignored(fmt.Sprintf("event %q is not handled", d.Event)), nil
+	}
+	if err == nil {
+		err = ev.Check()
 	}
 	if err != nil {
 		return bot.Event{}, fmt.Errorf("github: parse %s delivery %s: %w", d.Event, d.ID, err)
@@ -71,7 +78,7 @@ func parsePullRequest(body []byte) (bot.Event, error) {
 	default:
 		return ignored(fmt.Sprintf("pull_request action %q is not handled", action)), nil
 	}
-	ev := withRepo(bot.Event{Kind: kind}, p.Repo, p.Sender)
+	ev := withRepo(bot.Event{Kind: kind, Action: p.GetAction()}, p.Repo, p.Sender)
 	ev.PR = pullRequest(p.PullRequest)
 	return ev, nil
 }
@@ -101,8 +108,11 @@ func parsePush(body []byte) (bot.Event, error) {
 	if err := json.Unmarshal(body, &p); err != nil {
 		return bot.Event{}, err
 	}
+	if p.Repo == nil {
+		return bot.Event{}, fmt.Errorf("payload has no repository")
+	}
 	branch, ok := strings.CutPrefix(p.GetRef(), "refs/heads/")
-	if !ok {
+	if !ok || branch == "" {
 		return ignored(fmt.Sprintf("push to %s is not to a branch", p.GetRef())), nil
 	}
 	if p.GetDeleted() || p.GetAfter() == zeroSHA {

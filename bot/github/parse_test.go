@@ -25,13 +25,13 @@ func TestParseEvents(t *testing.T) {
 		edit(&w)
 		return w
 	}
-	wantPR := func(kind bot.EventKind, edit func(*bot.PR)) bot.Event {
+	wantPR := func(kind bot.EventKind, action string, edit func(*bot.PR)) bot.Event {
 		p := &bot.PR{Number: 7, Title: "Bump podinfo", Author: "alice", HeadSHA: headSHA, HeadRef: "bump",
 			BaseRef: "main", BaseSHA: baseSHA}
 		if edit != nil {
 			edit(p)
 		}
-		return bot.Event{Kind: kind, Repo: repo, CloneURL: "https://github.com/" + repo + ".git", PR: p, Sender: "alice"}
+		return bot.Event{Kind: kind, Action: action, Repo: repo, CloneURL: "https://github.com/" + repo + ".git", PR: p, Sender: "alice"}
 	}
 	tests := []struct {
 		name    string
@@ -39,14 +39,14 @@ func TestParseEvents(t *testing.T) {
 		want    bot.Event
 	}{
 		{"pull request opened", with(pr, func(w *hostfake.GitHubWebhook) { w.Example = "pull_request.opened" }),
-			wantPR(bot.EventPullRequest, nil)},
+			wantPR(bot.EventPullRequest, "opened", nil)},
 		{"pull request reopened", with(pr, func(w *hostfake.GitHubWebhook) { w.Example, w.Action = "pull_request.opened", "reopened" }),
-			wantPR(bot.EventPullRequest, nil)},
+			wantPR(bot.EventPullRequest, "reopened", nil)},
 		{"pull request pushed to", with(pr, func(w *hostfake.GitHubWebhook) { w.Example = "pull_request.synchronize" }),
-			wantPR(bot.EventPullRequest, nil)},
+			wantPR(bot.EventPullRequest, "synchronize", nil)},
 		{"pull request merged", with(pr, func(w *hostfake.GitHubWebhook) {
 			w.Example, w.Merged, w.MergeSHA = "pull_request.closed", true, mergeSHA
-		}), wantPR(bot.EventMerged, func(p *bot.PR) { p.Merged, p.MergeSHA = true, mergeSHA })},
+		}), wantPR(bot.EventMerged, "closed", func(p *bot.PR) { p.Merged, p.MergeSHA = true, mergeSHA })},
 		{"push to a branch", hostfake.GitHubWebhook{Example: "push", Repo: repo, Ref: "refs/heads/main",
 			Before: baseSHA, After: headSHA, Sender: "alice"},
 			bot.Event{Kind: bot.EventPush, Repo: repo, CloneURL: "https://github.com/" + repo + ".git",
@@ -156,4 +156,26 @@ func parse(t *testing.T, h *github.Host, fake *hostfake.GitHub, w hostfake.GitHu
 func show(ev bot.Event) string {
 	b, _ := json.Marshal(ev)
 	return string(b)
+}
+
+func TestParseRefusesWhatGitwaveCannotActOn(t *testing.T) {
+	h, _ := newHost(t, github.Options{})
+	repoJSON := `"repository":{"full_name":"` + repo + `"}`
+	tests := []struct {
+		name, event, body, wantErr string
+	}{
+		{"push without a repository", "push", `{"ref":"refs/heads/main","after":"` + headSHA + `"}`, "no repository"},
+		{"push with a head that is no SHA", "push", `{"ref":"refs/heads/main","after":"main",` + repoJSON + `}`, "not a commit SHA"},
+		{"pull request number 0", "pull_request", `{"action":"opened","pull_request":{"number":0,"head":{"sha":"` + headSHA + `"}},` + repoJSON + `}`, "positive number"},
+		{"pull request head that is no SHA", "pull_request", `{"action":"opened","pull_request":{"number":3,"head":{"sha":"--upload-pack=x"}},` + repoJSON + `}`, "not a commit SHA"},
+		{"unhandled event, not JSON", "check_run", `payload=%7B%7D`, "not JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := h.Parse(bot.Delivery{ID: "d-1", Event: tt.event}, []byte(tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Parse = %s, %v; want an error containing %q", show(ev), err, tt.wantErr)
+			}
+		})
+	}
 }

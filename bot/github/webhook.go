@@ -23,6 +23,25 @@ const (
 // ErrBadSignature is returned by Verify for a missing or wrong signature.
 var ErrBadSignature = errors.New("github: webhook signature does not match")
 
+// CheckHeaders refuses a request without X-Hub-Signature-256 in the
+// sha256=<hex> form, X-GitHub-Delivery or X-GitHub-Event, before its body is
+// read.
+func (h *Host) CheckHeaders(hdr http.Header) error {
+	sig := hdr.Get(HeaderSignature)
+	if sig == "" {
+		return fmt.Errorf("%w: no %s header", ErrBadSignature, HeaderSignature)
+	}
+	if hexSum, ok := strings.CutPrefix(sig, "sha256="); !ok || len(hexSum) != 2*sha256.Size {
+		return fmt.Errorf("%w: %s is not sha256=<64 hex digits>", ErrBadSignature, HeaderSignature)
+	}
+	for _, name := range []string{HeaderDelivery, HeaderEvent} {
+		if hdr.Get(name) == "" {
+			return fmt.Errorf("github: webhook has no %s header", name)
+		}
+	}
+	return nil
+}
+
 // Verify checks X-Hub-Signature-256, the HMAC-SHA256 of body keyed with the
 // webhook secret, in constant time, and only then reads the delivery id and
 // event name.

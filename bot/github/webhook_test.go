@@ -2,6 +2,7 @@ package github_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -89,6 +90,33 @@ func TestNewRefuses(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "secret-key-material") {
 				t.Errorf("error %q quotes the private key", err)
+			}
+		})
+	}
+}
+
+func TestCheckHeaders(t *testing.T) {
+	h, fake := newHost(t, github.Options{})
+	event, body := fake.Webhook(t, hostfake.GitHubWebhook{Example: "push", Repo: repo})
+	tests := []struct {
+		name    string
+		edit    func(http.Header)
+		wantErr string
+	}{
+		{"signed delivery", func(http.Header) {}, ""},
+		{"no signature", func(h http.Header) { h.Del("X-Hub-Signature-256") }, "no X-Hub-Signature-256 header"},
+		{"sha1 signature", func(h http.Header) { h.Set("X-Hub-Signature-256", "sha1=abcd") }, "not sha256=<64 hex digits>"},
+		{"short signature", func(h http.Header) { h.Set("X-Hub-Signature-256", "sha256=abcd") }, "not sha256=<64 hex digits>"},
+		{"no delivery id", func(h http.Header) { h.Del("X-GitHub-Delivery") }, "no X-GitHub-Delivery header"},
+		{"no event", func(h http.Header) { h.Del("X-GitHub-Event") }, "no X-GitHub-Event header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fake.SignedRequest(event, body)
+			tt.edit(r.Header)
+			err := h.CheckHeaders(r.Header)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("CheckHeaders = %v; want an error containing %q", err, tt.wantErr)
 			}
 		})
 	}

@@ -20,8 +20,12 @@ var botUsername = regexp.MustCompile(`^(project|group)_\d+_bot(_[0-9a-f]+)?$|_bo
 // Parse turns a verified webhook body into a bot.Event: Merge Request Hook
 // (open, reopen, update with new commits, merge), Push Hook to a branch and
 // Note Hook on a merge request. Everything else is bot.EventIgnored with a
-// reason.
+// reason. A body that is not JSON, or an event without what its work needs
+// (bot.Event.Check), is an error.
 func (h *Host) Parse(d bot.Delivery, body []byte) (bot.Event, error) {
+	if !json.Valid(body) {
+		return bot.Event{}, fmt.Errorf("gitlab: parse %s delivery %s: body is not JSON", d.Event, d.ID)
+	}
 	var (
 		ev  bot.Event
 		err error
@@ -35,6 +39,9 @@ func (h *Host) Parse(d bot.Delivery, body []byte) (bot.Event, error) {
 		ev, err = h.parseNote(body)
 	default:
 		return ignored(fmt.Sprintf("event %q is not handled", d.Event)), nil
+	}
+	if err == nil {
+		err = ev.Check()
 	}
 	if err != nil {
 		return bot.Event{}, fmt.Errorf("gitlab: parse %s delivery %s: %w", d.Event, d.ID, err)
@@ -77,7 +84,7 @@ func parseMergeRequest(body []byte) (bot.Event, error) {
 	default:
 		return ignored(fmt.Sprintf("merge request action %q is not handled", mr.Action)), nil
 	}
-	ev, err := withProject(bot.Event{Kind: kind}, p.Project, p.User.Username)
+	ev, err := withProject(bot.Event{Kind: kind, Action: mr.Action}, p.Project, p.User.Username)
 	if err != nil {
 		return bot.Event{}, err
 	}
@@ -118,7 +125,7 @@ func parsePush(body []byte) (bot.Event, error) {
 		return bot.Event{}, err
 	}
 	branch, ok := strings.CutPrefix(p.Ref, "refs/heads/")
-	if !ok {
+	if !ok || branch == "" {
 		return ignored(fmt.Sprintf("push to %s is not to a branch", p.Ref)), nil
 	}
 	if p.After == zeroSHA {

@@ -41,20 +41,24 @@ func TestParseEvents(t *testing.T) {
 		ev.Comment = &bot.Comment{ID: "1244", Author: user, Body: "/sync podinfo", Bot: isBot}
 		return ev
 	}
+	action := func(ev bot.Event, a string) bot.Event {
+		ev.Action = a
+		return ev
+	}
 	tests := []struct {
 		name    string
 		webhook hostfake.GitLabWebhook
 		want    bot.Event
 	}{
-		{"opened", with(mr, func(w *hostfake.GitLabWebhook) { w.Action = "open" }), wantPR(bot.EventPullRequest, nil)},
-		{"reopened", with(mr, func(w *hostfake.GitLabWebhook) { w.Action = "reopen" }), wantPR(bot.EventPullRequest, nil)},
+		{"opened", with(mr, func(w *hostfake.GitLabWebhook) { w.Action = "open" }), action(wantPR(bot.EventPullRequest, nil), "open")},
+		{"reopened", with(mr, func(w *hostfake.GitLabWebhook) { w.Action = "reopen" }), action(wantPR(bot.EventPullRequest, nil), "reopen")},
 		{"new commits", with(mr, func(w *hostfake.GitLabWebhook) { w.Action, w.OldRev = "update", oldSHA }),
-			wantPR(bot.EventPullRequest, nil)},
+			action(wantPR(bot.EventPullRequest, nil), "update")},
 		{"merged by someone else", with(mr, func(w *hostfake.GitLabWebhook) {
 			w.Action, w.MergeSHA, w.User, w.UserID, w.Author = "merge", mergeSHA, "maintainer", 99, false
 		}), func() bot.Event {
 			ev := wantPR(bot.EventMerged, func(p *bot.PR) { p.Author, p.Merged, p.MergeSHA = "", true, mergeSHA })
-			ev.Sender = "maintainer"
+			ev.Sender, ev.Action = "maintainer", "merge"
 			return ev
 		}()},
 		{"push", hostfake.GitLabWebhook{Example: "push", Repo: project, DefaultBranch: "main", Ref: "refs/heads/main",
@@ -158,4 +162,25 @@ func parse(t *testing.T, h *gitlab.Host, fake *hostfake.GitLab, w hostfake.GitLa
 func show(ev bot.Event) string {
 	b, _ := json.Marshal(ev)
 	return string(b)
+}
+
+func TestParseRefusesWhatGitwaveCannotActOn(t *testing.T) {
+	h, _ := newHost(t, gitlab.Options{Username: "gitwave"})
+	projectJSON := `"project":{"path_with_namespace":"` + project + `"}`
+	tests := []struct {
+		name, event, body, wantErr string
+	}{
+		{"push with a head that is no SHA", "Push Hook", `{"ref":"refs/heads/main","after":"main",` + projectJSON + `}`, "not a commit SHA"},
+		{"merge request iid 0", "Merge Request Hook", `{"object_attributes":{"action":"open","last_commit":{"id":"` + headSHA + `"}},` + projectJSON + `}`, "positive number"},
+		{"merge request without a head", "Merge Request Hook", `{"object_attributes":{"action":"open","iid":4},` + projectJSON + `}`, "not a commit SHA"},
+		{"unhandled event, not JSON", "Pipeline Hook", `<html>`, "not JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := h.Parse(bot.Delivery{ID: "d-1", Event: tt.event}, []byte(tt.body))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Parse = %s, %v; want an error containing %q", show(ev), err, tt.wantErr)
+			}
+		})
+	}
 }

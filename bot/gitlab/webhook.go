@@ -22,6 +22,18 @@ const (
 // ErrBadToken is returned by Verify for a missing or wrong secret token.
 var ErrBadToken = errors.New("gitlab: webhook secret token does not match")
 
+// CheckHeaders refuses a request without X-Gitlab-Token or X-Gitlab-Event
+// before its body is read.
+func (h *Host) CheckHeaders(hdr http.Header) error {
+	if hdr.Get(HeaderToken) == "" {
+		return fmt.Errorf("%w: no %s header", ErrBadToken, HeaderToken)
+	}
+	if hdr.Get(HeaderEvent) == "" {
+		return fmt.Errorf("gitlab: webhook has no %s header", HeaderEvent)
+	}
+	return nil
+}
+
 // Verify compares X-Gitlab-Token with the webhook secret in constant time,
 // and only then reads the delivery id and event name.
 func (h *Host) Verify(r *http.Request, body []byte) (bot.Delivery, error) {

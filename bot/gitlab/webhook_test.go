@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -81,6 +82,31 @@ func TestNewRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := gitlab.New(tt.opts); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("New = %v; want error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCheckHeaders(t *testing.T) {
+	h, fake := newHost(t, gitlab.Options{})
+	event, body := fake.Webhook(t, hostfake.GitLabWebhook{Example: "push"})
+	tests := []struct {
+		name    string
+		edit    func(http.Header)
+		wantErr string
+	}{
+		{"delivery with a token", func(http.Header) {}, ""},
+		{"without X-Gitlab-Event-UUID (older GitLab)", func(h http.Header) { h.Del("X-Gitlab-Event-UUID") }, ""},
+		{"no token", func(h http.Header) { h.Del("X-Gitlab-Token") }, "no X-Gitlab-Token header"},
+		{"no event", func(h http.Header) { h.Del("X-Gitlab-Event") }, "no X-Gitlab-Event header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fake.SignedRequest(event, body)
+			tt.edit(r.Header)
+			err := h.CheckHeaders(r.Header)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("CheckHeaders = %v; want an error containing %q", err, tt.wantErr)
 			}
 		})
 	}
