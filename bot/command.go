@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gitwave/gitwave/bot/markdown"
 )
 
 // Verb is a slash command's name.
@@ -78,7 +80,7 @@ func ParseComment(body string) ParseResult {
 	}
 	cmd, err := parseArgs(verb, fields[1:])
 	if err != nil {
-		return ParseResult{Reply: fmt.Sprintf(":warning: `%s`: %v\n\n%s", line, err, usage)}
+		return ParseResult{Reply: fmt.Sprintf(":warning: %s: %s\n\n%s", markdown.Code(line), markdown.Code(err.Error()), usage)}
 	}
 	return ParseResult{Command: cmd}
 }

@@ -227,9 +227,9 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 		}
 		switch {
 		case diff.Status == planner.AppError:
-			skipped = append(skipped, skippedApp{diff.App, "it does not render: " + oneLine(diff.Error)})
+			skipped = append(skipped, skippedApp{diff.App, "it does not render: " + markdown.Code(diff.Error)})
 		case app.Automated() == nil:
-			skipped = append(skipped, skippedApp{diff.App, fmt.Sprintf("its sync policy is manual; comment `/sync %s --cluster %s` to deploy it", app.Name, app.Cluster.Name)})
+			skipped = append(skipped, skippedApp{diff.App, fmt.Sprintf("its sync policy is manual; comment %s to deploy it", markdown.Code("/sync "+app.Name+" --cluster "+app.Cluster.Name))})
 		case pinned[diff.App] != "":
 			skipped = append(skipped, skippedApp{diff.App, pinned[diff.App]})
 		case b.deployedAt(ctx, app, d.head.Revision):

@@ -106,6 +106,9 @@ func roleWarnings(pol *policies.Policy) []string {
 	for _, w := range pol.UndefinedRoles() {
 		notes = append(notes, fmt.Sprintf(":warning: **Policy** %s %s", markdown.Code(pol.Name()), markdown.Code(oneLine(w.String()))))
 	}
+	for _, n := range pol.Notes() {
+		notes = append(notes, ":information_source: **Policy** "+markdown.Code(oneLine(n)))
+	}
 	return notes
 }
 

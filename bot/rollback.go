@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/store"
@@ -47,7 +48,7 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 	}
 	apps := selectApps(inv.Apps, cmd.Apps[0], cmd.Cluster)
 	if len(apps) == 0 {
-		return fmt.Sprintf(":warning: no app `%s`%s on the default branch.", cmd.Apps[0], onCluster(cmd.Cluster)), nil
+		return fmt.Sprintf(":warning: no app %s%s on the default branch.", markdown.Code(cmd.Apps[0]), onCluster(cmd.Cluster)), nil
 	}
 	g, err := b.authorizer(ctx, t, co, "rollback")
 	if err != nil {
@@ -59,7 +60,7 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 	for _, a := range allowed {
 		rp, err := b.rollbackTarget(ctx, co, tip, a, cmd)
 		if err != nil {
-			skipped = append(skipped, skippedApp{a.Key(), oneLine(err.Error())})
+			skipped = append(skipped, skippedApp{a.Key(), markdown.Code(err.Error())})
 			continue
 		}
 		res, err := b.rollbackOne(ctx, t, co, rp, g.subject.Login)
@@ -71,7 +72,7 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 			revert = appendNew(revert, rp.newer...)
 		}
 	}
-	answer := syncReport("", fmt.Sprintf("gitwave rolled back `%s`", cmd.Apps[0]), results, skipped)
+	answer := syncReport("", fmt.Sprintf("gitwave rolled back %s", markdown.Code(cmd.Apps[0])), results, skipped)
 	if len(revert) == 0 {
 		return answer, nil
 	}
@@ -118,7 +119,7 @@ func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, tip string, a *p
 	}
 	switch {
 	case !merged:
-		return rp, fmt.Errorf(":no_entry: `%s` is neither in the last %d deployments of %s on %s nor on the default branch; /rollback deploys only what was deployed or merged",
+		return rp, fmt.Errorf("%s is neither in the last %d deployments of %s on %s nor on the default branch; /rollback deploys only what was deployed or merged",
 			short(to), maxRollbackSearch, a.Name, a.Cluster.Name)
 	case len(rp.newer) == 0:
 		return rp, fmt.Errorf("%s was never deployed on %s by gitwave; there is nothing to roll back", a.Name, a.Cluster.Name)
@@ -161,14 +162,14 @@ func (b *Bot) openRevert(ctx context.Context, t *task, co *checkout, tip, app st
 	msg := fmt.Sprintf("Revert %s to what it ran before (gitwave rollback)", app)
 	if _, err := co.fresh.RevertOnBranch(ctx, tip, commits, branch, msg); err != nil {
 		t.log.Warn("revert branch", "app", app, "error", err)
-		return fmt.Sprintf(":warning: the pin holds, but no revert PR could be made: %s. Revert by hand; `/sync` lifts the pin.", oneLine(err.Error()))
+		return fmt.Sprintf(":warning: the pin holds, but no revert PR could be made: %s. Revert by hand; `/sync` lifts the pin.", markdown.Code(err.Error()))
 	}
 	body := fmt.Sprintf("gitwave rolled `%s` back and pinned it. This reverts %s so that Git says the same thing; merging it lifts the pin.",
 		app, strings.Join(shortAll(commits), ", "))
 	opened, err := t.host.OpenPR(ctx, t.repo.Name, NewPR{Head: branch, Base: t.repo.DefaultBranch, Title: msg, Body: body})
 	if err != nil {
 		t.log.Warn("open revert pull request", "app", app, "error", err)
-		return fmt.Sprintf(":warning: the pin holds; branch `%s` reverts the change but the pull request could not be opened: %s", branch, oneLine(err.Error()))
+		return fmt.Sprintf(":warning: the pin holds; branch %s reverts the change but the pull request could not be opened: %s", markdown.Code(branch), markdown.Code(err.Error()))
 	}
 	ref := fmt.Sprintf("%s#%d", t.repo.Name, opened.Number)
 	for _, r := range results {

@@ -106,13 +106,13 @@ func (b *Bot) sameOnDefault(ctx context.Context, co *checkout, tip string, apps 
 func retargeted(onDefault, app *planner.App) string {
 	switch {
 	case onDefault == nil:
-		return fmt.Sprintf("the default branch has no app `%s` on cluster `%s`", app.Name, app.Cluster.Name)
+		return fmt.Sprintf("the default branch has no app %s on cluster %s", markdown.Code(app.Name), markdown.Code(app.Cluster.Name))
 	case onDefault.Project != app.Project:
-		return fmt.Sprintf("its project is `%s` here but `%s` on the default branch", app.Project, onDefault.Project)
+		return fmt.Sprintf("its project is %s here but %s on the default branch", markdown.Code(app.Project), markdown.Code(onDefault.Project))
 	case onDefault.Namespace != app.Namespace:
-		return fmt.Sprintf("its destination namespace is `%s` here but `%s` on the default branch", app.Namespace, onDefault.Namespace)
+		return fmt.Sprintf("its destination namespace is %s here but %s on the default branch", markdown.Code(app.Namespace), markdown.Code(onDefault.Namespace))
 	case onDefault.Cluster.Server != app.Cluster.Server:
-		return fmt.Sprintf("its destination server is `%s` here but `%s` on the default branch", app.Cluster.Server, onDefault.Cluster.Server)
+		return fmt.Sprintf("its destination server is %s here but %s on the default branch", markdown.Code(app.Cluster.Server), markdown.Code(onDefault.Cluster.Server))
 	}
 	return ""
 }

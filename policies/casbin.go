@@ -74,13 +74,39 @@ func newCasbinEnforcer(p *Policy, opts Options) (*casbinEnforcer, error) {
 			return nil, fmt.Errorf("load %s line %d into casbin: %w", p.name, g.line, err)
 		}
 	}
+	// A resource and action the file never grants is open to all but a
+	// deny: the oracle grants it to a subject everyone holds.
+	for _, res := range []resource{resourceClusters, resourcePaths} {
+		for _, action := range []string{ActionGet, ActionDiff, ActionSync, ActionRollback, ActionOverride, ActionModify} {
+			if validAction(res, action) && !fileGrants(p, res, action) {
+				if _, err := e.AddPolicy(unrestrictedSubject, res.String(), action, "*", "allow"); err != nil {
+					return nil, fmt.Errorf("load the unrestricted grants into casbin: %w", err)
+				}
+			}
+		}
+	}
 	role, _ := foldName(opts.DefaultRole)
 	return &casbinEnforcer{e: e, defaultRole: role}, nil
+}
+
+// unrestrictedSubject holds, in the oracle, what the file leaves open.
+const unrestrictedSubject = "unrestricted:"
+
+// fileGrants reports whether a line of the file itself allows action (or
+// "*") on res.
+func fileGrants(p *Policy, res resource, action string) bool {
+	for _, r := range p.rules {
+		if r.line > 0 && !r.deny && r.res == res && (r.action == action || r.action == "*") {
+			return true
+		}
+	}
+	return false
 }
 
 // allowed answers one request for s. It is not safe for concurrent use.
 func (c *casbinEnforcer) allowed(s Subject, resource, action, object string) (bool, error) {
 	var names []string
+	names = append(names, unrestrictedSubject)
 	for _, n := range append([]string{s.Login, c.defaultRole}, s.Groups...) {
 		if folded, ok := foldName(n); ok {
 			names = append(names, folded)

@@ -121,6 +121,9 @@ func (p *Policy) Can(s Subject, resource, action, object string) Decision {
 // decide turns one check into a Decision about what.
 func (p *Policy) decide(rs *ruleSet, s Subject, res resource, action, object, what string) Decision {
 	v := p.check(rs, res, action, object)
+	if v.deny == nil && v.allow == nil && !p.restricts(res, action) {
+		return Decision{Allowed: true, Reason: fmt.Sprintf("%s may %s: %s", who(s), what, unrestricted(res, action).text)}
+	}
 	if v.allowed() {
 		return Decision{
 			Allowed:     true,
@@ -167,6 +170,9 @@ func (p *Policy) Authorize(s Subject, action, app, project, cluster string) Deci
 	rs := p.resolve(s)
 	appV := p.check(rs, resourceApplications, action, object)
 	clusterV := p.check(rs, resourceClusters, action, cluster)
+	if clusterV.deny == nil && clusterV.allow == nil && !p.restricts(resourceClusters, action) {
+		clusterV.allow = unrestricted(resourceClusters, action)
+	}
 	switch {
 	case appV.deny != nil || !appV.allowed() && clusterV.deny == nil:
 		return p.denial(appV, s, resourceApplications, action, object, what, fmt.Sprintf(" on `%s`", object))

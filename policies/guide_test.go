@@ -53,8 +53,10 @@ func TestGuidePolicyDecisions(t *testing.T) {
 			reason: "ask role:dev-team-payment", suggest: []string{"role:dev-team-payment"}},
 		{name: "the object's first part is the project", sub: order, ask: can("applications", "sync", "default/order-service")},
 		{name: "action/* grants nothing", sub: order, ask: can("applications", "override", "applications/order-api")},
-		{name: "sync needs a clusters grant the guide lacks", sub: order, ask: authorize("sync", "applications", "order-service-staging", "staging"),
-			reason: "no `clusters, sync` grant matches on `staging`"},
+		{name: "sync needs no clusters grant when the file grants none, as in Argo CD", sub: order, ask: authorize("sync", "applications", "order-service-staging", "staging"),
+			allowed: true, rule: orderSync, reason: "the cluster to nobody (the policy grants no `clusters, sync`, so it is not restricted)"},
+		{name: "another team's sync stays denied on every cluster", sub: order, ask: authorize("sync", "applications", "payment-service-staging", "staging"),
+			reason: "no `applications, sync` grant matches"},
 		{name: "get through readonly's clusters grant", sub: order, ask: authorize("get", "applications", "order-service-staging", "staging"), allowed: true, rule: orderGet},
 		{name: "everyone reads", sub: user("mallory"), ask: can("applications", "get", "applications/payment-api"), allowed: true,
 			rule: "p, role:readonly, applications, get, */*, allow", reason: "granted to role:readonly (built in)"},
@@ -63,8 +65,8 @@ func TestGuidePolicyDecisions(t *testing.T) {
 		{name: "platform any action", sub: user("erin", "platform-admins"), ask: can("applications", "override", "infrastructure/cert-manager"), allowed: true, rule: platformApps},
 		{name: "platform gets clusters", sub: user("erin", "platform-admins"), ask: can("clusters", "get", "production-apne2"), allowed: true,
 			rule: "p, role:platform-team, clusters, get, *, allow"},
-		{name: "no paths grants: nobody modifies", sub: user("erin", "platform-admins", "order-team"), ask: can("paths", "modify", "apps/order-service/values.yaml"),
-			reason: "no role in the policy grants it"},
+		{name: "no paths grants: paths are not restricted", sub: user("mallory"), ask: can("paths", "modify", "apps/order-service/values.yaml"),
+			allowed: true, reason: "the policy grants no `paths, modify`, so it is not restricted"},
 	}
 	p := loadTestdata(t, guideFile, readonly)
 	for _, tc := range cases {

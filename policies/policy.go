@@ -42,6 +42,8 @@ type Policy struct {
 	undefined []Problem
 	// groupNames is what GroupNames returns.
 	groupNames []string
+	// restrict says which resources the file restricts by granting them.
+	restrict restrictions
 	// grants maps each folded name to the rules it holds directly or through
 	// the roles it inherits, per resource, in line order.
 	grants map[string]*ruleSet
@@ -145,6 +147,7 @@ func newPolicy(name string, ps *parser, opts Options) *Policy {
 	slices.Sort(p.roles)
 	p.indexSuggestions()
 	p.indexGroupNames()
+	p.restrict = restrictionsOf(p.rules)
 	return p
 }
 

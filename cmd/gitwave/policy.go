@@ -183,8 +183,12 @@ func validatePolicy(w io.Writer, file string, opts policies.Options) error {
 		}
 		return exitWith(1, nil)
 	}
+	var notes []string
+	for _, n := range p.Notes() {
+		notes = append(notes, "note: "+n)
+	}
 	summary := fmt.Sprintf("%s: ok, %d grants, %d warnings", file, p.Rules(), len(problems))
-	if err := printLines(w, summary); err != nil {
+	if err := printLines(w, append([]string{summary}, notes...)...); err != nil {
 		return exitWith(2, err)
 	}
 	return nil
