@@ -78,7 +78,12 @@
 // joining one more team never escapes a deny. Authorize needs both the
 // applications grant on "project/app" and the clusters grant on the cluster,
 // for every action. CheckChange needs "paths, modify" on every changed file,
-// the policy file itself included; the caller reads the policy from the
+// the policy file itself included. Paths and clusters restrict only once the
+// file itself allows something on them (for clusters, per action): an Argo CD
+// policy file has no paths lines and no clusters sync lines, and gitwave then
+// decides as Argo CD would, by the applications grant alone and with every
+// path open; a deny applies in every case. Notes says which are open. The
+// caller reads the policy from the
 // default branch, never from the pull request, so a PR cannot grant itself
 // rights. Each Decision carries a sentence fit for a PR comment, the line
 // that decided, and, when no grant matched, the roles that would grant it.
