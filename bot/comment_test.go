@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,19 +18,28 @@ import (
 // hostileName tries every way out of a code span and an HTML block.
 const hostileName = "cfg`![i](https://evil.example/i.png) [l](https://evil.example) @acme/platform-team </details><img src=x>`"
 
-// pushToPR commits content at path on the pull request's branch and
-// delivers pull_request.synchronize for it, with the changed files the
-// host lists; it returns the new head.
-func (f *fixture) pushToPR(path, content string, extraFiles ...string) string {
+// hostileFile is hostileName as a path Git can hold (no empty component):
+// gitwave reads a pull request's changed files from Git, not from the host.
+var hostileFile = "apps/" + strings.ReplaceAll(hostileName, "//", "/") + ".yaml"
+
+// pushToPR commits files (path to content) on the pull request's branch
+// and delivers pull_request.synchronize for it, the host listing the same
+// changed files as Git; it returns the new head.
+func (f *fixture) pushToPR(files map[string]string) string {
 	f.t.Helper()
-	head := f.commitOnPR(path, content)
+	head := commitFiles(f.t, f, examplerepo.PRBranch, files)
 	f.gh.AddPullRequest(exampleRepo, hostfake.PullRequest{Number: 1, Title: "Deploy payment-service v2.4.0", Author: "bob",
 		Head: examplerepo.PRBranch, Base: examplerepo.MainBranch, HeadSHA: head, BaseSHA: f.ex.BaseSHA})
-	var files []hostfake.File
-	for _, p := range append(append([]string{path}, f.ex.Changed...), extraFiles...) {
-		files = append(files, hostfake.File{Path: p, Status: "modified"})
+	listed := slices.Clone(f.ex.Changed)
+	for p := range files {
+		listed = append(listed, p)
 	}
-	f.gh.SetFiles(exampleRepo, 1, files...)
+	slices.Sort(listed)
+	var changed []hostfake.File
+	for _, p := range slices.Compact(listed) {
+		changed = append(changed, hostfake.File{Path: p, Status: "modified"})
+	}
+	f.gh.SetFiles(exampleRepo, 1, changed...)
 	f.webhook(hostfake.GitHubWebhook{Example: "pull_request.synchronize", Number: 1, HeadSHA: head,
 		HeadRef: examplerepo.PRBranch, BaseSHA: f.ex.BaseSHA, BaseRef: "main", Sender: "bob"}, http.StatusAccepted)
 	return head
@@ -55,18 +65,20 @@ func (f *fixture) checkComments(t *testing.T) []string {
 }
 
 // TestHostileNamesStayInert: a ConfigMap named with a backtick, an image,
-// a link, a team mention and </details>, and a changed file named the
-// same, stay text in gitwave's comment and its statuses.
+// a link, a team mention and </details>, and a file the pull request adds
+// under the same name, stay text in gitwave's comment and its statuses.
 func TestHostileNamesStayInert(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	tmpl := "apps/payment-service/templates/configmap.yaml"
-	evilFile := "apps/" + hostileName + ".yaml"
-	head := f.pushToPR(tmpl, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "+quoteYAML(hostileName)+"\ndata:\n  k: v\n", evilFile)
+	head := f.pushToPR(map[string]string{
+		tmpl:        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + quoteYAML(hostileName) + "\ndata:\n  k: v\n",
+		hostileFile: "k: v\n",
+	})
 	if n := f.run(); n != 1 {
 		t.Fatalf("jobs run = %d; want 1", n)
 	}
 	body := strings.Join(f.checkComments(t), "\n")
-	for _, want := range []string{"ConfigMap/payment-service/" + hostileName, evilFile} {
+	for _, want := range []string{"ConfigMap/payment-service/" + hostileName, hostileFile} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the comment does not show %q as text", want)
 		}
@@ -84,7 +96,7 @@ func TestHostileNamesStayInert(t *testing.T) {
 func TestOversizedErrorKeepsTheVerdict(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	msg := strings.Repeat("these values are refused ", 4000)
-	head := f.pushToPR("apps/payment-service/templates/configmap.yaml", `{{ fail "`+msg+`" }}`+"\n")
+	head := f.pushToPR(map[string]string{"apps/payment-service/templates/configmap.yaml": `{{ fail "` + msg + `" }}` + "\n"})
 	if n := f.run(); n != 1 {
 		t.Fatalf("jobs run = %d; want 1", n)
 	}
