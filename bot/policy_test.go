@@ -10,9 +10,10 @@ import (
 
 // TestPRPolicyAsksNamedTeamsAndWarns opens pull request 1 with a default
 // role the policy never defines: the policy still applies, the comment
-// warns about the role, and GitHub is asked about the author's membership
-// in exactly the teams the policy names, bare ones in the repository's
-// organization.
+// warns about the role (the file and the warning each as code) and notes
+// nothing left unrestricted, and GitHub is asked about the author's
+// membership in exactly the teams the policy names, bare ones in the
+// repository's organization.
 func TestPRPolicyAsksNamedTeamsAndWarns(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	f.opts.Policy.Default = "role:nobody"
@@ -27,11 +28,16 @@ func TestPRPolicyAsksNamedTeamsAndWarns(t *testing.T) {
 	}
 	for _, want := range []string{
 		"bob may not modify 9 of 11 changed files",
-		":warning: **Policy** `policies/policy.csv` policy.default: warning: the default role \"role:nobody\" (policy.default) is never defined",
+		":warning: **Policy** `policies/policy.csv` `policy.default: warning: the default role \"role:nobody\" (policy.default) is never defined",
 	} {
 		if !strings.Contains(comments[0], want) {
-			t.Errorf("comment lacks %q:\n%s", want, comments[0][:min(len(comments[0]), 800)])
+			t.Errorf("comment lacks %q:\n%s", want, comments[0][:min(len(comments[0]), 3000)])
 		}
+	}
+	// The example's policy grants paths and clusters, so nothing is left
+	// open and no note says so.
+	if strings.Contains(comments[0], ":information_source:") {
+		t.Errorf("comment notes an unrestricted resource, but the policy grants paths and clusters:\n%s", comments[0][:min(len(comments[0]), 3000)])
 	}
 	var asked []string
 	for _, r := range f.gh.Requests() {
