@@ -100,7 +100,8 @@ spec:
 // pull request by carol (who may modify every path) deploys
 // payment-service where its project denies it and adds an app under a
 // project it defines itself. The comment lists each violation under its
-// app, gitwave/policy fails naming the first, and the pull request's own
+// app, which is not diffed against its live cluster (a permitted app would
+// be), gitwave/policy fails naming the first, and the pull request's own
 // AppProject counts for nothing.
 func TestPRShowsProjectViolations(t *testing.T) {
 	f := newFixture(t, fixtureOptions{Author: "carol"})
@@ -124,7 +125,8 @@ func TestPRShowsProjectViolations(t *testing.T) {
 		"| `payment-service-staging` | `staging` | :pencil2: changed | 0 | 4 | 0 | -1, 0, 1 | :no_entry: AppProject `applications`: 8 violation(s) |",
 		"| `escape` | `staging` | :sparkles: added |",
 		"| `redis-production-use1` | `production-use1` | :pencil2: changed | 0 | 1 | 0 | 0 | :white_check_mark: allowed |",
-		"<details><summary><b>payment-service-staging</b> on <b>staging</b>: 4 changed</summary>\n\n> cluster staging is not configured in gitwave; the diff shown is against the base branch\n\n> :no_entry: **Refused by its AppProject**; merging deploys nothing of it:\n> - `" + paymentRefused + "`\n",
+		"<details><summary><code>payment-service-staging</code> on <code>staging</code>: 4 changed</summary>\n\n> `not diffed against the live cluster: its AppProject applications refuses it; the diff shown is against the base branch`\n\n> :no_entry: **Refused by its AppProject**; merging deploys nothing of it:\n> - `" + paymentRefused + "`\n",
+		"<details><summary><code>inventory-service-staging</code> on <code>staging</code>: 3 added</summary>\n\n> `cluster staging is not configured in gitwave; the diff shown is against the base branch`\n",
 		"> - `project applications: Namespace/payment-service is not in clusterResourceWhitelist`\n",
 		"> - `project team-z: no AppProject of that name is defined (defined: applications, default, platform)`\n",
 	} {
@@ -153,14 +155,20 @@ spec:
 `
 
 // TestSlashSyncUsesDefaultBranchProjects: /sync on an open pull request
-// deploys its head, but holds it to the default branch's AppProjects, not
-// to the permissive one the pull request brings.
+// deploys its diffed head, but holds it to the default branch's
+// AppProjects, not to the permissive one the pull request brings.
 func TestSlashSyncUsesDefaultBranchProjects(t *testing.T) {
 	f := newFixture(t, fixtureOptions{Author: "carol"})
 	commitFiles(t, f, examplerepo.MainBranch, map[string]string{"projects/projects.yaml": mainProjects})
 	head := commitFiles(t, f, examplerepo.PRBranch, map[string]string{"projects/projects.yaml": permissiveApplications})
 	f.gh.AddPullRequest(exampleRepo, hostfake.PullRequest{Number: 1, Title: "Deploy payment-service v2.4.0", Author: "carol",
 		Head: examplerepo.PRBranch, Base: examplerepo.MainBranch, HeadSHA: head, BaseSHA: f.ex.BaseSHA})
+	// /sync deploys only a head gitwave has diffed: the diff comes first.
+	f.webhook(hostfake.GitHubWebhook{Example: "pull_request.opened", Number: 1, HeadSHA: head,
+		HeadRef: examplerepo.PRBranch, BaseSHA: f.ex.BaseSHA, BaseRef: "main", Sender: "carol"}, http.StatusAccepted)
+	if n := f.run(); n != 1 {
+		t.Fatalf("jobs run on opening = %d; want 1", n)
+	}
 	f.comment("carol", "/sync payment-service-staging")
 	f.run()
 	got := f.lastReply()
