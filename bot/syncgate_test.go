@@ -56,7 +56,7 @@ func TestSyncInPRDeploysOnlyReviewedHeads(t *testing.T) {
 		{
 			name: "a new app and a ClusterRoleBinding by an author the policy denies", author: "bob",
 			command: "/sync payment-evil", files: func(*fixture) map[string]string { return newApp },
-			want: []string{"Nothing was synced", "does not let bob make this one", "`applications/payment-evil.yaml` needs a `paths, modify` grant"},
+			want: []string{"Nothing was synced", "does not let `bob` make this one", "`applications/payment-evil.yaml` needs a `paths, modify` grant"},
 		},
 		{
 			name: "a new app by an author who may change every path", author: "carol",
