@@ -3,8 +3,10 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -349,9 +351,9 @@ func resetClusters(b *testing.B, f *fixture) {
 			namespaces[a.Cluster.Name] = append(ns, a.Namespace)
 		}
 	}
-	for _, c := range f.env.Names() {
-		deleteNamespaces(b, kubernetes.NewForConfigOrDie(f.env.RESTConfig(c)), c, namespaces[c])
-	}
+	// Only the clusters the environment runs: in-cluster is the hub's.
+	maps.DeleteFunc(namespaces, func(c string, _ []string) bool { return !slices.Contains(f.env.Names(), c) })
+	deleteNamespaces(b, f.env, namespaces)
 	r := &reconcile.Reconciler{Planner: &planner.Planner{}, Fleet: f.opts.Fleet, History: f.store}
 	for _, res := range r.Sync(ctx, base, baseInv, baseInv.Apps, reconcile.SyncOptions{Trigger: store.TriggerCLI, Initiator: "bench"}) {
 		if res.Err != nil {
@@ -380,22 +382,37 @@ func exampleInventory(b *testing.B, f *fixture, g *gitrepo.Repo, rev string) (pl
 	return src, inv
 }
 
-// deleteNamespaces deletes namespaces on one cluster and waits until they
-// are gone.
-func deleteNamespaces(b *testing.B, cs kubernetes.Interface, cluster string, names []string) {
+// deleteNamespaces deletes, on each cluster of e, the namespaces names
+// gives it, and waits until they are gone from every cluster. Their pods go
+// at once: the namespace controller would wait out their grace period.
+func deleteNamespaces(b testing.TB, e *localcluster.Env, names map[string][]string) {
 	b.Helper()
 	ctx := context.Background()
 	bg := metav1.DeletePropagationBackground
-	for _, ns := range names {
-		err := cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: &bg})
-		if err != nil && !apierrors.IsNotFound(err) {
-			b.Fatalf("delete namespace %s on %s: %v", ns, cluster, err)
+	now := int64(0)
+	clients := map[string]kubernetes.Interface{}
+	for cluster, nss := range names {
+		cs := kubernetes.NewForConfigOrDie(e.RESTConfig(cluster))
+		clients[cluster] = cs
+		for _, ns := range nss {
+			err := cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: &bg})
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				b.Fatalf("delete namespace %s on %s: %v", ns, cluster, err)
+			}
+			if err := cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &now}, metav1.ListOptions{}); err != nil {
+				b.Fatalf("delete the pods of namespace %s on %s: %v", ns, cluster, err)
+			}
 		}
 	}
-	waitFor(b, 3*time.Minute, 250*time.Millisecond, "deletion of namespaces "+strings.Join(names, ", ")+" on "+cluster, func() bool {
-		for _, ns := range names {
-			if _, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return false
+	waitFor(b, 3*time.Minute, 250*time.Millisecond, fmt.Sprintf("deletion of namespaces %v", names), func() bool {
+		for cluster, nss := range names {
+			for _, ns := range nss {
+				if _, err := clients[cluster].CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+					return false
+				}
 			}
 		}
 		return true

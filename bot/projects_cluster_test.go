@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/gitwave/gitwave/bot/hostfake"
 	"github.com/gitwave/gitwave/hack/examplerepo"
@@ -30,15 +31,28 @@ func TestProjectsRefuseMergeSyncAndSelfHeal(t *testing.T) {
 	f := newFixture(t, fixtureOptions{Env: e, Author: "carol"})
 	ctx := context.Background()
 	staging := dynamic.NewForConfigOrDie(e.RESTConfig("staging"))
+	// The clusters are shared: an earlier test may have deployed
+	// payment-service. It starts absent, so that anything applied shows.
+	gone := map[string][]string{}
+	for _, c := range e.Names() {
+		gone[c] = []string{"payment-service"}
+	}
+	deleteNamespaces(t, e, gone)
 	rebaseOnProjects(t, f)
 
 	t.Run("merge deploys nothing of the refused app", func(t *testing.T) {
 		merge(t, f)
 		got := f.lastReply()
-		for _, w := range []string{"- `payment-service-staging`: refused by its AppProject, nothing applied: project applications: destination cluster staging",
+		for _, w := range []string{"- `payment-service-staging`: `refused by its AppProject, nothing applied: project applications: destination cluster staging",
 			paymentDenied, "| `inventory-service-staging` | :white_check_mark: Succeeded |"} {
 			if !strings.Contains(got, w) {
 				t.Errorf("deploy comment lacks %q:\n%s", w, got)
+			}
+		}
+		for _, c := range e.Names() {
+			cs := kubernetes.NewForConfigOrDie(e.RESTConfig(c))
+			if _, err := cs.CoreV1().Namespaces().Get(ctx, "payment-service", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				t.Errorf("namespace payment-service was applied on %s (get: %v); want nothing applied", c, err)
 			}
 		}
 		if _, err := staging.Resource(deployments).Namespace("payment-service").Get(ctx, "payment-service", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
@@ -58,6 +72,9 @@ func TestProjectsRefuseMergeSyncAndSelfHeal(t *testing.T) {
 		}
 		if _, err := staging.Resource(deployments).Namespace("payment-service").Get(ctx, "payment-service", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 			t.Errorf("/sync applied payment-service on staging (get: %v)", err)
+		}
+		if h, err := f.store.History(ctx, "payment-service-staging", "staging", 0); err != nil || len(h) != 0 {
+			t.Errorf("syncs of payment-service-staging recorded after /sync = %d, %v; want none", len(h), err)
 		}
 	})
 
