@@ -49,11 +49,15 @@ type fixtureOptions struct {
 	// Author opens pull request 1.
 	Author   string
 	SelfHeal string
+	// Example is the example folder (repo/ and pr/); empty is the bundled one.
+	Example string
+	// Policy replaces the default policy settings when it is not zero.
+	Policy config.Policy
 }
 
 func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	t.Helper()
-	ex, err := examplerepo.Build(filepath.Join(t.TempDir(), "repo"), examplerepo.Options{})
+	ex, err := examplerepo.Build(filepath.Join(t.TempDir(), "repo"), examplerepo.Options{Source: fo.Example})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +87,9 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		Policy:   config.Policy{Default: "role:readonly"},
 		SelfHeal: fo.SelfHeal,
 		Workers:  2,
+	}
+	if fo.Policy != (config.Policy{}) {
+		f.opts.Policy = fo.Policy
 	}
 	f.open()
 	return f
