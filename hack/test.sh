@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every gitwave test. It builds what the tests need first: the local
-# Kubernetes binaries (cached by version; about 16 minutes on a new
+# Kubernetes binaries (cached by version; 16 to 55 minutes on a new
 # machine) and a throwaway PostgreSQL server (Debian's package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
