@@ -24,7 +24,6 @@ type Host interface {
 	Parse(d Delivery, body []byte) (Event, error)
 	Commenter
 	StatusSetter
-	ChangedFilesLister
 	// Groups returns the names among named (a policy's GroupNames) whose
 	// team or group login is an active member of, spelled as in named. A
 	// bare name is a team of the repository's GitHub organization, or a
@@ -59,11 +58,6 @@ type Commenter interface {
 // StatusSetter sets commit statuses.
 type StatusSetter interface {
 	SetStatus(ctx context.Context, repo, sha string, s Status) error
-}
-
-// ChangedFilesLister lists the files a pull request changes.
-type ChangedFilesLister interface {
-	ChangedFiles(ctx context.Context, repo string, pr int) ([]string, error)
 }
 
 // Delivery identifies one webhook delivery.

@@ -134,30 +134,6 @@ func TestSetStatus(t *testing.T) {
 	}
 }
 
-func TestChangedFiles(t *testing.T) {
-	ctx := context.Background()
-	h, fake := newHost(t, github.Options{})
-	pr := fake.AddPullRequest(repo, hostfake.PullRequest{Head: "move", Base: "main"})
-	files := []hostfake.File{{Path: "apps/new/values.yaml", PreviousPath: "apps/old/values.yaml", Status: "renamed"}}
-	want := []string{"apps/old/values.yaml", "apps/new/values.yaml"}
-	for i := range 150 {
-		p := fmt.Sprintf("clusters/c%03d/app.yaml", i)
-		files = append(files, hostfake.File{Path: p, Status: "modified"})
-		want = append(want, p)
-	}
-	fake.SetFiles(repo, pr.Number, files...)
-	got, err := h.ChangedFiles(ctx, repo, pr.Number)
-	if err != nil {
-		t.Fatalf("ChangedFiles: %v", err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ChangedFiles = %d paths starting %q; want %d starting %q", len(got), got[:min(3, len(got))], len(want), want[:3])
-	}
-	if n := count(fake, "GET", "/pulls/"+strconv.Itoa(pr.Number)+"/files"); n != 2 {
-		t.Errorf("files pages requested = %d; want 2", n)
-	}
-}
-
 func TestOpenPR(t *testing.T) {
 	ctx := context.Background()
 	h, fake := newHost(t, github.Options{})

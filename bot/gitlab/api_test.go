@@ -130,32 +130,6 @@ func TestSetStatus(t *testing.T) {
 	}
 }
 
-func TestChangedFiles(t *testing.T) {
-	h, fake := newHost(t, gitlab.Options{})
-	mr := fake.AddMergeRequest(project, hostfake.PullRequest{Head: "move", Base: "main"})
-	files := []hostfake.File{
-		{Path: "apps/new/values.yaml", PreviousPath: "apps/old/values.yaml", Status: "renamed"},
-		{Path: "apps/gone.yaml", Status: "removed"},
-	}
-	want := []string{"apps/old/values.yaml", "apps/new/values.yaml", "apps/gone.yaml"}
-	for i := range 130 {
-		p := fmt.Sprintf("clusters/c%03d/app.yaml", i)
-		files = append(files, hostfake.File{Path: p, Status: "modified"})
-		want = append(want, p)
-	}
-	fake.SetDiffs(project, mr.Number, files...)
-	got, err := h.ChangedFiles(context.Background(), project, mr.Number)
-	if err != nil {
-		t.Fatalf("ChangedFiles: %v", err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ChangedFiles = %d paths starting %q; want %d starting %q", len(got), got[:min(3, len(got))], len(want), want[:3])
-	}
-	if n := count(fake, "GET", "/diffs"); n != 2 {
-		t.Errorf("diff pages requested = %d; want 2", n)
-	}
-}
-
 func TestOpenPR(t *testing.T) {
 	ctx := context.Background()
 	h, fake := newHost(t, gitlab.Options{})
@@ -205,7 +179,7 @@ func TestCloneTokenAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wrong.ChangedFiles(ctx, project, 1); err == nil || !strings.Contains(err.Error(), "401") {
-		t.Errorf("ChangedFiles with a wrong token = %v; want 401", err)
+	if _, err := wrong.Comments(ctx, project, 1); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("Comments with a wrong token = %v; want 401", err)
 	}
 }
