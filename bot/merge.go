@@ -50,19 +50,17 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 	if mine, err := b.claimDeployment(ctx, t, d); err != nil || !mine {
 		return err
 	}
-	pol := b.policyAt(d.base)
-	s, err := subject(ctx, t, pol, d.author)
-	if err != nil {
-		return err
-	}
 	if d.refusal != "" {
 		t.log.Warn("merge not deployed", "author", d.author, "head", short(d.head.Revision), "reason", d.refusal)
 		return b.report(ctx, t, d, fmt.Sprintf("%s\n### gitwave deployed nothing from %s\n\n> :no_entry: %s.\n", deployMarker, markdown.Code(short(d.head.Revision)), markdown.Code(d.refusal)))
 	}
-	verdict := b.mergeVerdict(d, s)
+	verdict, err := b.mergeVerdict(ctx, t, d)
+	if err != nil {
+		return err
+	}
 	if !verdict.Allowed {
 		t.log.Warn("merge not deployed: policy", "author", d.author, "head", short(d.head.Revision), "reason", verdict.Reason)
-		body := fmt.Sprintf("%s\n### gitwave deployed nothing from `%s`\n\n%s\n", deployMarker, short(d.head.Revision),
+		body := fmt.Sprintf("%s\n### gitwave deployed nothing from %s\n\n%s\n", deployMarker, markdown.Code(short(d.head.Revision)),
 			"> "+strings.Join(policyNotes(verdict), "\n> "))
 		return b.report(ctx, t, d, body)
 	}
@@ -192,14 +190,21 @@ func pushOf(ctx context.Context, t *task, co *checkout) (string, mergeGate, erro
 
 // mergeVerdict checks the deployment's files under each of its policies
 // and returns the first denial, or the last approval.
-func (b *Bot) mergeVerdict(d *deployment, s policies.Subject) policies.ChangeVerdict {
+func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policies.ChangeVerdict, error) {
 	var v policies.ChangeVerdict
 	for _, src := range d.policies {
-		if v = b.policyAt(src).CheckChange(s, d.files); !v.Allowed {
-			return v
+		// Each policy names its own teams: a deny added for a team the
+		// older policy never named must still find the author in it.
+		pol := b.policyAt(src)
+		s, err := subject(ctx, t, pol, d.author)
+		if err != nil {
+			return v, err
+		}
+		if v = pol.CheckChange(s, d.files); !v.Allowed {
+			return v, nil
 		}
 	}
-	return v
+	return v, nil
 }
 
 // syncChanged syncs the automated apps whose rendering the deployment
@@ -257,7 +262,7 @@ func (b *Bot) pinned(ctx context.Context) (map[planner.AppKey]string, error) {
 	}
 	out := map[planner.AppKey]string{}
 	for _, p := range pins {
-		why := fmt.Sprintf("pinned at `%s` by a rollback; `/sync %s --cluster %s` or merging the revert PR lifts the pin", short(p.Revision), p.App, p.Cluster)
+		why := fmt.Sprintf("pinned at %s by a rollback; %s or merging the revert PR lifts the pin", markdown.Code(short(p.Revision)), markdown.Code("/sync "+p.App+" --cluster "+p.Cluster))
 		out[planner.AppKey{App: p.App, Cluster: p.Cluster}] = why
 	}
 	return out, nil

@@ -164,8 +164,8 @@ func (b *Bot) openRevert(ctx context.Context, t *task, co *checkout, tip, app st
 		t.log.Warn("revert branch", "app", app, "error", err)
 		return fmt.Sprintf(":warning: the pin holds, but no revert PR could be made: %s. Revert by hand; `/sync` lifts the pin.", markdown.Code(err.Error()))
 	}
-	body := fmt.Sprintf("gitwave rolled `%s` back and pinned it. This reverts %s so that Git says the same thing; merging it lifts the pin.",
-		app, strings.Join(shortAll(commits), ", "))
+	body := fmt.Sprintf("gitwave rolled %s back and pinned it. This reverts %s so that Git says the same thing; merging it lifts the pin.",
+		markdown.Code(app), strings.Join(shortAll(commits), ", "))
 	opened, err := t.host.OpenPR(ctx, t.repo.Name, NewPR{Head: branch, Base: t.repo.DefaultBranch, Title: msg, Body: body})
 	if err != nil {
 		t.log.Warn("open revert pull request", "app", app, "error", err)
@@ -189,7 +189,7 @@ func (b *Bot) openRevert(ctx context.Context, t *task, co *checkout, tip, app st
 			}
 		}
 	}
-	return fmt.Sprintf(":pushpin: pinned until #%d (branch `%s`) merges or someone runs `/sync`.", opened.Number, branch)
+	return fmt.Sprintf(":pushpin: pinned until #%d (branch %s) merges or someone runs `/sync`.", opened.Number, markdown.Code(branch))
 }
 
 func appendNew(list []string, items ...string) []string {

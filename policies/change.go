@@ -70,5 +70,12 @@ func (p *Policy) modify(rs *ruleSet, s Subject, path string) Decision {
 	if err := ValidateRequest("paths", ActionModify, path); err != nil {
 		return Decision{Reason: fmt.Sprintf("%s may not %s: %v", who(s), what, err)}
 	}
+	if path == p.name && !p.RestrictsPaths() {
+		// Open paths never open the policy file: who may change the
+		// grants stays with a grant.
+		if v := p.checkRules(rs, resourcePaths, ActionModify, path); !v.allowed() {
+			return p.denial(v, s, resourcePaths, ActionModify, path, what, "")
+		}
+	}
 	return p.decide(rs, s, resourcePaths, ActionModify, path, what)
 }

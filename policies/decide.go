@@ -39,6 +39,16 @@ func (v verdict) allowed() bool { return v.allow != nil && v.deny == nil }
 // covers action on object of res. A deny wins over any grant, wherever it
 // comes from.
 func (p *Policy) check(rs *ruleSet, res resource, action, object string) verdict {
+	v := p.checkRules(rs, res, action, object)
+	if v.deny == nil && v.allow == nil && !p.restricts(res, action) {
+		v.allow = unrestricted(res, action)
+	}
+	return v
+}
+
+// checkRules is check without the resources the file leaves open: only a
+// rule of the file, or of a built-in role, decides.
+func (p *Policy) checkRules(rs *ruleSet, res resource, action, object string) verdict {
 	for _, i := range rs[slot(res, true)] {
 		if r := &p.rules[i]; r.appliesTo(action, object) {
 			return verdict{deny: r}
@@ -115,15 +125,15 @@ func (p *Policy) Can(s Subject, resource, action, object string) Decision {
 		return Decision{Reason: fmt.Sprintf("%s may not %s: %v", who(s), what, err)}
 	}
 	res, _ := parseResource(resource)
+	if res == resourcePaths {
+		return p.modify(p.resolve(s), s, object)
+	}
 	return p.decide(p.resolve(s), s, res, action, object, what)
 }
 
 // decide turns one check into a Decision about what.
 func (p *Policy) decide(rs *ruleSet, s Subject, res resource, action, object, what string) Decision {
 	v := p.check(rs, res, action, object)
-	if v.deny == nil && v.allow == nil && !p.restricts(res, action) {
-		return Decision{Allowed: true, Reason: fmt.Sprintf("%s may %s: %s", who(s), what, unrestricted(res, action).text)}
-	}
 	if v.allowed() {
 		return Decision{
 			Allowed:     true,
@@ -170,9 +180,6 @@ func (p *Policy) Authorize(s Subject, action, app, project, cluster string) Deci
 	rs := p.resolve(s)
 	appV := p.check(rs, resourceApplications, action, object)
 	clusterV := p.check(rs, resourceClusters, action, cluster)
-	if clusterV.deny == nil && clusterV.allow == nil && !p.restricts(resourceClusters, action) {
-		clusterV.allow = unrestricted(resourceClusters, action)
-	}
 	switch {
 	case appV.deny != nil || !appV.allowed() && clusterV.deny == nil:
 		return p.denial(appV, s, resourceApplications, action, object, what, fmt.Sprintf(" on `%s`", object))

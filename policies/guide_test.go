@@ -54,7 +54,7 @@ func TestGuidePolicyDecisions(t *testing.T) {
 		{name: "the object's first part is the project", sub: order, ask: can("applications", "sync", "default/order-service")},
 		{name: "action/* grants nothing", sub: order, ask: can("applications", "override", "applications/order-api")},
 		{name: "sync needs no clusters grant when the file grants none, as in Argo CD", sub: order, ask: authorize("sync", "applications", "order-service-staging", "staging"),
-			allowed: true, rule: orderSync, reason: "the cluster to nobody (the policy grants no `clusters, sync`, so it is not restricted)"},
+			allowed: true, rule: orderSync, reason: "the cluster to everyone, as the policy grants no `clusters, sync`"},
 		{name: "another team's sync stays denied on every cluster", sub: order, ask: authorize("sync", "applications", "payment-service-staging", "staging"),
 			reason: "no `applications, sync` grant matches"},
 		{name: "get through readonly's clusters grant", sub: order, ask: authorize("get", "applications", "order-service-staging", "staging"), allowed: true, rule: orderGet},
@@ -66,7 +66,7 @@ func TestGuidePolicyDecisions(t *testing.T) {
 		{name: "platform gets clusters", sub: user("erin", "platform-admins"), ask: can("clusters", "get", "production-apne2"), allowed: true,
 			rule: "p, role:platform-team, clusters, get, *, allow"},
 		{name: "no paths grants: paths are not restricted", sub: user("mallory"), ask: can("paths", "modify", "apps/order-service/values.yaml"),
-			allowed: true, reason: "the policy grants no `paths, modify`, so it is not restricted"},
+			allowed: true, reason: "granted to everyone, as the policy grants no `paths, modify`"},
 	}
 	p := loadTestdata(t, guideFile, readonly)
 	for _, tc := range cases {

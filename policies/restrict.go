@@ -33,7 +33,8 @@ func restrictionsOf(rules []rule) restrictions {
 }
 
 // RestrictsPaths reports whether the file grants `paths` to anyone. Without
-// such a grant, CheckChange allows every file a deny does not name.
+// such a grant, CheckChange allows every file a deny does not name, except
+// the policy file itself, which always needs a grant (role:admin has one).
 func (p *Policy) RestrictsPaths() bool { return p.broken != "" || p.restrict.paths }
 
 // RestrictsClusters reports whether the file grants action (or "*") on
@@ -64,7 +65,7 @@ func (p *Policy) Notes() []string {
 	}
 	var notes []string
 	if !p.RestrictsPaths() {
-		notes = append(notes, fmt.Sprintf("%s grants no `paths`: every author may change every path a deny does not name (add `paths, modify` grants to restrict who may change what)", p.name))
+		notes = append(notes, fmt.Sprintf("%s grants no `paths`: every author may change every path a deny does not name, but the policy file itself needs a grant such as role:admin's (add `paths, modify` grants to restrict who may change what)", p.name))
 	}
 	var open []string
 	for _, action := range []string{ActionSync, ActionRollback} {
@@ -82,5 +83,5 @@ func (p *Policy) Notes() []string {
 // allowed: its text says why.
 func unrestricted(res resource, action string) *rule {
 	text := fmt.Sprintf("the policy grants no `%s, %s`, so it is not restricted", res, action)
-	return &rule{text: text, citation: "nobody (" + text + ")"}
+	return &rule{text: text, citation: fmt.Sprintf("everyone, as the policy grants no `%s, %s`", res, action)}
 }

@@ -1,4 +1,4 @@
--- 0002_delivery_work: what a delivery asks for (a comment, a pull request
+-- 0003_delivery_work: what a delivery asks for (a comment, a pull request
 -- head and action, a merge commit, a push), accepted once per host whatever
 -- the delivery id, so that a signed body replayed under a new id runs
 -- nothing. Deliveries stored before have none.
