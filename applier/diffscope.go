@@ -36,7 +36,7 @@ const blindedValue = "(not compared: the Secret is not owned by this app)"
 // blindSecretValues replaces the values of a live Secret (u may be nil or
 // another kind) with blindedValue.
 func blindSecretValues(u *unstructured.Unstructured) {
-	if u == nil || u.GroupVersionKind().Group != "" || u.GetKind() != "Secret" {
+	if !planner.IsSecret(u) {
 		return
 	}
 	data, _, _ := unstructured.NestedMap(u.Object, "data")

@@ -24,16 +24,17 @@ const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 // they hold. Annotations that can carry a copy of the values are dropped.
 // Objects that are not Secrets are returned as they are.
 func MaskSecrets(before, after *unstructured.Unstructured) (*unstructured.Unstructured, *unstructured.Unstructured) {
-	if !isSecret(before) && !isSecret(after) {
+	if !IsSecret(before) && !IsSecret(after) {
 		return before, after
 	}
 	bv, av := secretValues(before), secretValues(after)
 	return maskOne(before, bv, nil), maskOne(after, av, bv)
 }
 
-// isSecret reports whether u is of kind Secret. The kind is read as
+// IsSecret reports whether u is of kind Secret, whatever the spelling of
+// its group: every such object is masked, everywhere. The kind is read as
 // written, not through the apiVersion, which may not parse ("/v1").
-func isSecret(u *unstructured.Unstructured) bool {
+func IsSecret(u *unstructured.Unstructured) bool {
 	return u != nil && strings.EqualFold(u.GetKind(), "Secret")
 }
 
