@@ -43,11 +43,15 @@ func (b *Bot) defaultBranchProjects(repo config.Repo) reconcile.ProjectsFunc {
 		if err != nil {
 			return nil, err
 		}
-		projs, _ := planner.LoadProjects(ctx, src)
+		projs, errs := planner.LoadProjects(ctx, src)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		tip, cached = sha, projs
+		if len(errs) == 0 {
+			// A tip with problems is read again next time: a failed read
+			// refuses every app only until it reads.
+			tip, cached = sha, projs
+		}
 		return projs, nil
 	}
 }

@@ -102,6 +102,9 @@ type Projects struct {
 	// defined is true when the repository has at least one AppProject
 	// manifest, read or not.
 	defined bool
+	// unreadable is why a file or folder could not be read at all; it may
+	// have held AppProjects, so every app is refused until it reads.
+	unreadable error
 	// repoURL names the repository itself, for sources without a repoURL.
 	repoURL string
 }
@@ -125,6 +128,7 @@ func LoadProjects(ctx context.Context, src Source) (*Projects, []error) {
 	var errs []error
 	err := fs.WalkDir(src.Repo, ".", func(f string, d fs.DirEntry, err error) error {
 		if err != nil {
+			p.refuseAll(fileErr(f, 0, err))
 			errs = append(errs, fileErr(f, 0, err))
 			return nil
 		}
@@ -143,9 +147,19 @@ func LoadProjects(ctx context.Context, src Source) (*Projects, []error) {
 		return nil
 	})
 	if err != nil {
+		p.refuseAll(err)
 		errs = append(errs, fmt.Errorf("read AppProjects: %w", err))
 	}
 	return p, errs
+}
+
+// refuseAll fails closed: a repository that cannot be read whole may hide
+// an AppProject, so projects are enforced and every app is refused.
+func (p *Projects) refuseAll(err error) {
+	p.defined = true
+	if p.unreadable == nil {
+		p.unreadable = err
+	}
 }
 
 // appProjectKind finds a document that declares an AppProject.
@@ -155,6 +169,7 @@ var appProjectKind = regexp.MustCompile(`(?m)^\s*"?kind"?\s*:\s*["']?AppProject\
 func (p *Projects) readFile(repo fs.FS, f string) []error {
 	data, err := fs.ReadFile(repo, f)
 	if err != nil {
+		p.refuseAll(fileErr(f, 0, err))
 		return []error{fileErr(f, 0, err)}
 	}
 	if !bytes.Contains(data, []byte("AppProject")) || !bytes.Contains(data, []byte("argoproj.io")) {
@@ -269,6 +284,9 @@ func (p *Projects) Restricts(app *App) bool {
 func (p *Projects) Project(name string) (*AppProject, error) {
 	if !p.Enforced() {
 		return nil, nil
+	}
+	if p.unreadable != nil {
+		return nil, fmt.Errorf("the AppProjects cannot all be read: %w", p.unreadable)
 	}
 	if name == "" {
 		name = DefaultProject

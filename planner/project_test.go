@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -437,5 +438,48 @@ func TestRestricts(t *testing.T) {
 	var none *Projects
 	if none.Restricts(&App{Project: "team-a"}) {
 		t.Error("nothing enforced, yet team-a restricts")
+	}
+}
+
+// failingFS fails reads of one file, as a broken mirror or a cancelled
+// Git read would.
+type failingFS struct {
+	fstest.MapFS
+	fail string
+}
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	if name == f.fail {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("git cat-file: broken pipe")}
+	}
+	return f.MapFS.Open(name)
+}
+
+func (f failingFS) ReadFile(name string) ([]byte, error) {
+	if name == f.fail {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("git cat-file: broken pipe")}
+	}
+	return f.MapFS.ReadFile(name)
+}
+
+// TestUnreadableRepositoryFailsClosed: a file that cannot be read may hold
+// an AppProject, so projects are enforced and every app is refused, even in
+// a repository that defines none it could read.
+func TestUnreadableRepositoryFailsClosed(t *testing.T) {
+	repo := failingFS{MapFS: fstest.MapFS{
+		"apps/app.yaml":      {Data: []byte("kind: ConfigMap\n")},
+		"projects/team.yaml": {Data: []byte("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: {name: team}\n")},
+	}, fail: "projects/team.yaml"}
+	projs, errs := LoadProjects(context.Background(), Source{Repo: repo, Revision: "r1"})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "projects/team.yaml") || !strings.Contains(errs[0].Error(), "broken pipe") {
+		t.Fatalf("errors = %v; want the unreadable file named", errs)
+	}
+	if !projs.Enforced() {
+		t.Fatal("an unreadable repository leaves projects unenforced")
+	}
+	app := &App{Name: "a", Project: "default", Cluster: projectClusters[0], Spec: ApplicationSpec{Source: &ApplicationSource{RepoURL: repoURL}}}
+	vs := projs.CheckApp(app)
+	if len(vs) != 1 || !strings.Contains(vs[0].Message, "cannot all be read") {
+		t.Errorf("app in default: %v; want it refused because the AppProjects cannot all be read", vs)
 	}
 }
