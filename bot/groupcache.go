@@ -128,3 +128,20 @@ func (c *GroupCache) Members(ctx context.Context, user string, named []string, m
 	}
 	return out, nil
 }
+
+// IsGroupName reports whether s can be one part of a team or group name
+// on a Git host: a GitHub organization or team slug, or a segment of a
+// GitLab group path (ASCII letters, digits, "-", "_" and ".", and neither
+// "." nor ".."), so that a policy name never becomes another API path.
+func IsGroupName(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}

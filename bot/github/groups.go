@@ -54,25 +54,10 @@ func teamOf(owner, name string) (string, bool) {
 	if !qualified {
 		org, slug = owner, name
 	}
-	if !isSlug(org) || !isSlug(slug) {
+	if !bot.IsGroupName(org) || !bot.IsGroupName(slug) {
 		return "", false
 	}
 	return strings.ToLower(org + "/" + slug), true
-}
-
-// isSlug reports whether s can be an organization name or a team slug:
-// ASCII letters, digits, "-", "_" and ".", and not "." or "..".
-func isSlug(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 func isNotFound(err error) bool {

@@ -69,24 +69,9 @@ func groupOf(top, name string) (string, bool) {
 		path = top + "/" + name
 	}
 	for _, seg := range strings.Split(path, "/") {
-		if !isPathSegment(seg) {
+		if !bot.IsGroupName(seg) {
 			return "", false
 		}
 	}
 	return strings.ToLower(path), true
-}
-
-// isPathSegment reports whether s can be one segment of a group path:
-// ASCII letters, digits, "-", "_" and ".", and not "." or "..".
-func isPathSegment(s string) bool {
-	if s == "" || s == "." || s == ".." {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
 }
