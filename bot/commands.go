@@ -69,7 +69,7 @@ func (b *Bot) onComment(ctx context.Context, t *task) error {
 // what the commenter wrote is never markup in gitwave's answer.
 func commandLine(body string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
-	return markdown.Code(oneLine(line))
+	return markdown.Code(line)
 }
 
 // runDiff renders the pull request again and refreshes gitwave's comment.
@@ -218,7 +218,7 @@ func (b *Bot) runHistory(ctx context.Context, _ *task, _ PR, cmd *Command) (stri
 			continue
 		}
 		fmt.Fprintf(&sb, "> :pushpin: pinned on %s at %s by %s since %s: %s%s\n", markdown.Code(p.Cluster), markdown.Code(short(p.Revision)),
-			dash(p.By), p.CreatedAt.UTC().Format(time.RFC3339), dash(markdown.Code(oneLine(p.Reason))), revertRef(p.RevertPR))
+			dash(p.By), p.CreatedAt.UTC().Format(time.RFC3339), dash(markdown.Code(p.Reason)), revertRef(p.RevertPR))
 	}
 	if len(recs) == 0 {
 		sb.WriteString("\nNo sync recorded.\n")

@@ -104,10 +104,10 @@ func (pr policyReport) skipLive(app *planner.App) string {
 func roleWarnings(pol *policies.Policy) []string {
 	var notes []string
 	for _, w := range pol.UndefinedRoles() {
-		notes = append(notes, fmt.Sprintf(":warning: **Policy** %s %s", markdown.Code(pol.Name()), markdown.Code(oneLine(w.String()))))
+		notes = append(notes, fmt.Sprintf(":warning: **Policy** %s %s", markdown.Code(pol.Name()), markdown.Code(w.String())))
 	}
 	for _, n := range pol.Notes() {
-		notes = append(notes, ":information_source: **Policy** "+markdown.Code(oneLine(n)))
+		notes = append(notes, ":information_source: **Policy** "+markdown.Code(n))
 	}
 	return notes
 }
@@ -146,13 +146,13 @@ func policyNotes(v policies.ChangeVerdict) []string {
 	if v.Allowed {
 		return nil
 	}
-	notes := []string{":no_entry: **Policy:** " + markdown.Code(oneLine(v.Reason)) + "."}
+	notes := []string{":no_entry: **Policy:** " + markdown.Code(v.Reason) + "."}
 	for i, d := range v.Denied {
 		if i == 10 {
 			notes = append(notes, fmt.Sprintf("… and %d more files.", len(v.Denied)-10))
 			break
 		}
-		notes = append(notes, fmt.Sprintf("%s needs a %s grant: %s", markdown.Code(d.Path), markdown.Code(d.Missing), markdown.Code(oneLine(d.Decision.Reason))))
+		notes = append(notes, fmt.Sprintf("%s needs a %s grant: %s", markdown.Code(d.Path), markdown.Code(d.Missing), markdown.Code(d.Decision.Reason)))
 	}
 	return notes
 }

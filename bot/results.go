@@ -67,7 +67,7 @@ func syncReport(marker, title string, results []reconcile.AppResult, skipped []s
 			row := resultRow(r) + "\n"
 			failure := ""
 			if r.Err != nil && !r.Skipped {
-				failure = fmt.Sprintf("- %s: %s\n", markdown.Code(r.App.Name), markdown.Code(oneLine(r.Err.Error())))
+				failure = fmt.Sprintf("- %s: %s\n", markdown.Code(r.App.Name), markdown.Code(r.Err.Error()))
 			}
 			if rows.Len() == 0 && !take(heading) {
 				left += len(byCluster[c]) - 1 // the apps of the cluster, not its heading

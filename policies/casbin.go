@@ -96,7 +96,7 @@ const unrestrictedSubject = "unrestricted:"
 // "*") on res.
 func fileGrants(p *Policy, res resource, action string) bool {
 	for _, r := range p.rules {
-		if r.line > 0 && !r.deny && r.res == res && (r.action == action || r.action == "*") {
+		if !isBuiltin(r.line) && !r.deny && r.res == res && (r.action == action || r.action == "*") {
 			return true
 		}
 	}

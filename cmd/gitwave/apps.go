@@ -146,7 +146,12 @@ func loadWorkspace(ctx context.Context, f *repoFlags) (*workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &workspace{opened: o, planner: &planner.Planner{Limits: f.lim.limits(o.cfg)}}
+	lim, err := f.lim.limits(o.cfg)
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	w := &workspace{opened: o, planner: &planner.Planner{Limits: lim}}
 	if w.src, err = o.source(ctx, f, f.revision); err != nil {
 		o.Close()
 		return nil, err

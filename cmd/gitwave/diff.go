@@ -91,7 +91,11 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 			return exitWith(2, err)
 		}
 	}
-	p := &planner.Planner{Limits: f.lim.limits(o.cfg)}
+	lim, err := f.lim.limits(o.cfg)
+	if err != nil {
+		return err
+	}
+	p := &planner.Planner{Limits: lim}
 	rep, err := p.DiffRevisions(ctx, base, head, planner.DiffOptions{Changed: changed, Apps: f.apps, Clusters: f.clusters})
 	if err != nil {
 		return exitWith(2, err)

@@ -25,19 +25,25 @@ func (l *limitFlags) bind(cmd *cobra.Command) {
 
 // limits returns gitwave.yaml's limits (the defaults without a file), with
 // the flags given on the command line on top.
-func (l *limitFlags) limits(cfg *config.Config) planner.Limits {
+func (l *limitFlags) limits(cfg *config.Config) (planner.Limits, error) {
 	c := config.Limits{}
 	if cfg != nil {
 		c = cfg.Limits
 	}
 	lim := plannerLimits(c)
 	if l.flags != nil && l.flags.Changed("timeout") {
+		if l.timeout <= 0 {
+			return lim, usageError("--timeout must be more than 0, got %s", l.timeout)
+		}
 		lim.RenderTimeout = l.timeout
 	}
 	if l.flags != nil && l.flags.Changed("max-apps") {
+		if l.maxApps <= 0 {
+			return lim, usageError("--max-apps must be more than 0, got %d", l.maxApps)
+		}
 		lim.MaxAppsPerRevision = l.maxApps
 	}
-	return lim
+	return lim, nil
 }
 
 // plannerLimits converts gitwave.yaml's limits; zero fields stay zero,

@@ -116,3 +116,28 @@ func TestLimitDefaultsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitFlagsRefuseZero: --timeout 0 or --max-apps 0 would otherwise
+// fall back to the defaults without a word; they are usage errors.
+func TestLimitFlagsRefuseZero(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t", "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "e").CombinedOutput(); err != nil {
+		t.Fatalf("git commit: %v\n%s", err, out)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"apps", "--repo", dir, "--timeout", "0s"}, "--timeout must be more than 0"},
+		{[]string{"validate", "--repo", dir, "--max-apps", "0"}, "--max-apps must be more than 0"},
+		{[]string{"diff", "--repo", dir, "--base", "HEAD", "--timeout", "-1s"}, "--timeout must be more than 0"},
+	} {
+		_, stderr, code := run(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
