@@ -56,11 +56,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, dialect: d, now: time.Now}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s store%s: %w", d.name, d.where(opts.DSN), err)
-	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.pingAndMigrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s store%s: %w", d.name, d.where(opts.DSN), err)
 	}
@@ -69,6 +65,31 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s store%s: %w", d.name, d.where(opts.DSN), err)
 	}
 	return s, nil
+}
+
+// openBusyWait bounds how long Open waits for other processes opening the
+// same fresh SQLite file, as busy_timeout does for every other statement.
+const openBusyWait = 5 * time.Second
+
+// pingAndMigrate connects and migrates. On a fresh SQLite file, switching
+// it to WAL while another process does the same answers SQLITE_BUSY at
+// once, without SQLite's busy handler: that is retried for openBusyWait.
+func (s *Store) pingAndMigrate(ctx context.Context) error {
+	deadline := time.Now().Add(openBusyWait)
+	for delay := 10 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		err := s.db.PingContext(ctx)
+		if err == nil {
+			err = s.migrate(ctx)
+		}
+		if err == nil || !s.dialect.busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+	}
 }
 
 // Close closes the database. Jobs leased through this Store stay leased until
