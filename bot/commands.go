@@ -265,7 +265,7 @@ func (b *Bot) authorizer(ctx context.Context, t *task, co *checkout, action stri
 	if err != nil {
 		return nil, err
 	}
-	pol := b.policyAt(src)
+	pol := b.policyAt(src, t.repo.Name)
 	s, err := subject(ctx, t, pol, t.ev.Comment.Author)
 	if err != nil {
 		return nil, err
