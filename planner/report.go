@@ -32,6 +32,10 @@ type Report struct {
 	Base string    `json:"base"`
 	Head string    `json:"head"`
 	Apps []AppDiff `json:"apps"`
+	// Sources are the other repositories, revisions and charts the apps
+	// read, each once, as resolved for this report: what a header shows
+	// beside Head.
+	Sources []SourceRevision `json:"sources,omitempty"`
 	// Errors are problems at the head revision not tied to one app (a bad
 	// ApplicationSet, an unreadable file).
 	Errors []string `json:"errors,omitempty"`
@@ -45,6 +49,20 @@ func (r *Report) HasChanges() bool {
 		}
 	}
 	return false
+}
+
+// SourcesLine renders Sources for a report header: "sources:
+// https://github.com/org/k8s-apps.git@v1.2.0 (3f2a9c1), …", or "" when
+// every app read only the served repository.
+func (r *Report) SourcesLine() string {
+	if len(r.Sources) == 0 {
+		return ""
+	}
+	parts := make([]string, len(r.Sources))
+	for i, s := range r.Sources {
+		parts[i] = s.String()
+	}
+	return "sources: " + strings.Join(parts, ", ")
 }
 
 // HasErrors reports whether anything failed to render or expand.
@@ -85,11 +103,14 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	var revs []SourceRevision
 	for _, r := range results {
 		if r.Status != "" {
 			rep.Apps = append(rep.Apps, r)
+			revs = append(revs, r.Sources...)
 		}
 	}
+	rep.Sources = foreignRevisions(revs)
 	rep.Apps = append(rep.Apps, appErrs...)
 	slices.SortStableFunc(rep.Apps, func(a, b AppDiff) int {
 		return strings.Compare(a.App.String(), b.App.String())
@@ -159,7 +180,7 @@ func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, bas
 			d.Status, d.Error = AppError, err.Error()
 			return d
 		}
-		after = plan.Objects
+		after, d.Sources = plan.Objects, plan.Sources
 	}
 	if pr.before != nil {
 		plan, err := p.Plan(ctx, invBase, base.Repo, pr.before)
@@ -167,6 +188,9 @@ func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, bas
 			d.Note = "the base revision does not render (" + err.Error() + "); every object is shown as added"
 		} else {
 			before = plan.Objects
+			if pr.after == nil {
+				d.Sources = plan.Sources
+			}
 		}
 	}
 	changes, err := DiffObjects(before, after)
