@@ -125,7 +125,7 @@ type plainDir struct {
 }
 
 func (p *plainDir) tree(context.Context, string) (fs.FS, string, error) { return p.dir, "", nil }
-func (p *plainDir) close() error                                       { return p.dir.Close() }
+func (p *plainDir) close() error                                        { return p.dir.Close() }
 
 // MapHelmRepo makes the chart repository repoURL read from dir, a
 // directory of packaged charts with an index.yaml (as `helm repo index`
