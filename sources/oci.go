@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helm.sh/helm/v3/pkg/registry"
+	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/errcode"
 
@@ -122,16 +123,23 @@ func (o *ociRepo) listTags(ctx context.Context, client *registry.Client, name, r
 
 // pullError explains a failed pull; a missing tag lists the nearest ones.
 func (o *ociRepo) pullError(ctx context.Context, client *registry.Client, name, ref, version string, err error) error {
-	var resp *errcode.ErrorResponse
-	if errors.As(err, &resp) && resp.StatusCode == http.StatusNotFound {
-		if versions, terr := o.listTags(ctx, client, name, ref); terr == nil {
-			if len(versions) == 0 {
-				return &ChartNotFoundError{RepoURL: o.url, Chart: name}
-			}
+	if isNotFound(err) {
+		versions, terr := o.listTags(ctx, client, name, ref)
+		switch {
+		case terr == nil && len(versions) > 0:
 			return &VersionNotFoundError{RepoURL: o.url, Chart: name, Version: version, Nearest: nearestVersions(versions, version)}
+		case terr == nil || isNotFound(terr):
+			return &ChartNotFoundError{RepoURL: o.url, Chart: name}
 		}
 	}
 	return fmt.Errorf("chart repository %s: pull %s %s: %w", o.url, name, version, o.describe(err))
+}
+
+// isNotFound reports whether the registry said a manifest or repository
+// does not exist.
+func isNotFound(err error) bool {
+	var resp *errcode.ErrorResponse
+	return errors.Is(err, errdef.ErrNotFound) || (errors.As(err, &resp) && resp.StatusCode == http.StatusNotFound)
 }
 
 // describe names refused credentials, an oversized response and a deadline.
