@@ -288,3 +288,30 @@ func TestChartIndexIsKeptForItsTTL(t *testing.T) {
 		t.Errorf("after the TTL the range resolved to %s, want the new 6.8.0", a.Version)
 	}
 }
+
+func TestChartFetchStopsAtTheContextDeadline(t *testing.T) {
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	hang, hangTLS := httptest.NewServer(h), httptest.NewTLSServer(h)
+	defer hang.Close()
+	defer hangTLS.Close()
+	defer close(release)
+	oci := "oci://" + strings.TrimPrefix(hangTLS.URL, "https://") + "/charts"
+	r := newTestRegistry(t, helmConfig(config.HelmRepo{URL: hang.URL}, config.HelmRepo{URL: oci, CAFile: writeCAFile(t, hangTLS)}))
+	for _, url := range []string{hang.URL, oci} {
+		for _, version := range []string{"1.0.0", "1.*"} {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			start := time.Now()
+			_, err := r.Chart(ctx, url, "podinfo", version, 1<<20)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "deadline exceeded") || time.Since(start) > 5*time.Second {
+				t.Errorf("%s at %s: %v after %s; want a deadline error at 300ms", url, version, err, time.Since(start))
+			}
+		}
+	}
+}
