@@ -112,7 +112,7 @@ func TestRepoKeyMatchesSpellingsOfOneRepository(t *testing.T) {
 			t.Errorf("RepoKey(%s) = %s, want %s", u, RepoKey(u), RepoKey(same[0]))
 		}
 	}
-	for _, u := range []string{"https://github.com/acme/apps2", "https://gitlab.com/acme/apps", "https://github.com/acme/apps/sub", "file:///github.com/acme/apps"} {
+	for _, u := range []string{"https://github.com/acme/apps2", "https://gitlab.com/acme/apps", "https://github.com/acme/apps/sub", "file:///github.com/acme/apps", "https://github.com:8443/acme/apps"} {
 		if RepoKey(u) == RepoKey(same[0]) {
 			t.Errorf("RepoKey(%s) matches %s", u, same[0])
 		}

@@ -21,8 +21,9 @@ const (
 var scpLike = regexp.MustCompile(`^(?:([A-Za-z0-9._~-]+)@)?([A-Za-z0-9.-]+):([^/\\].*)$`)
 
 // RepoKey returns the identity of a Git repository URL: two URLs with the
-// same key are the same repository. The scheme, the user, the port, the
-// case, a trailing slash and a ".git" suffix do not count, so that
+// same key are the same repository. The scheme, the user, a default port
+// (22, 80, 443), the case, a trailing slash and a ".git" suffix do not
+// count, so that
 // https://github.com/Acme/apps, https://github.com/acme/apps.git/,
 // git@github.com:acme/apps and ssh://git@github.com/acme/apps.git are one
 // repository. file:// URLs keep their path. A string that is no URL is
@@ -40,6 +41,9 @@ func RepoKey(raw string) string {
 			return "file://" + trimRepoPath(u.Path)
 		}
 		host, path = u.Hostname(), u.Path
+		if port := u.Port(); port != "" && port != "22" && port != "80" && port != "443" {
+			host += ":" + port
+		}
 	case scpLike.MatchString(s):
 		m := scpLike.FindStringSubmatch(s)
 		host, path = m[2], m[3]
