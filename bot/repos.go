@@ -118,7 +118,7 @@ func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo,
 	if err != nil {
 		return planner.Source{}, fmt.Errorf("%s at %s: %w", repo.Name, short(t.Commit()), err)
 	}
-	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters, Repositories: m.sources}
+	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters, Repositories: m.sources, Branch: repo.DefaultBranch}
 	if src.RepoURL == "" {
 		src.RepoURL = repo.URL
 	}

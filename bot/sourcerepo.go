@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"path"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/gitwave/gitwave/config"
@@ -146,46 +144,19 @@ func (b *Bot) pinOf(ctx context.Context, repo config.Repo, co *checkout, branch,
 	return &pinnedSource{url: b.appURL(repo), branch: branch, isDefault: branch == repo.DefaultBranch, tree: t, sha: sha}, nil
 }
 
-// appsReading returns the apps of inv with a source that reads one of
-// files (paths of the pinned repository) at the pinned branch: its path,
-// or a value file through a $ref.
+// appsReading returns the apps of inv that read one of files (paths of
+// the pinned repository: under a source's path, or a value file through a
+// $ref) with a source at the pinned branch.
 func appsReading(inv *planner.Inventory, pin *pinnedSource, files []string) []*planner.App {
 	var out []*planner.App
-	for _, app := range inv.Apps {
-		if readsAny(app, pin, files) {
+	for _, app := range inv.AppsReading(pin.url, files) {
+		if slices.ContainsFunc(app.Spec.AllSources(), func(s planner.ApplicationSource) bool {
+			return s.Chart == "" && pin.reads(s.RepoURL, s.TargetRevision)
+		}) {
 			out = append(out, app)
 		}
 	}
 	return out
-}
-
-// readsAny reports whether one of app's sources of the pinned branch holds
-// one of files.
-func readsAny(app *planner.App, pin *pinnedSource, files []string) bool {
-	srcs := app.Spec.AllSources()
-	refs := map[string]bool{}
-	for _, s := range srcs {
-		if s.Ref != "" && s.Chart == "" && pin.reads(s.RepoURL, s.TargetRevision) {
-			refs["$"+s.Ref] = true
-		}
-	}
-	var dirs []string
-	for _, s := range srcs {
-		if s.Chart == "" && pin.reads(s.RepoURL, s.TargetRevision) && (s.Path != "" || s.Ref == "") {
-			dirs = append(dirs, path.Clean(s.Path))
-		}
-		if s.Helm == nil {
-			continue
-		}
-		for _, vf := range s.Helm.ValueFiles {
-			if ref, rest, ok := strings.Cut(vf, "/"); ok && refs[ref] {
-				dirs = append(dirs, path.Clean(rest))
-			}
-		}
-	}
-	return slices.ContainsFunc(files, func(f string) bool {
-		return slices.ContainsFunc(dirs, func(d string) bool { return d == "." || f == d || strings.HasPrefix(f, d+"/") })
-	})
 }
 
 // appNames are the names of apps, sorted and once each.
