@@ -300,7 +300,9 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	for _, r := range out.objs {
 		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
 			children = append(children, manifest{File: r.File, Line: r.Line, Obj: r.Object})
-			d.inv.Files = append(d.inv.Files, r.File)
+			if r.Source < len(out.sources) && out.sources[r.Source].Served {
+				d.inv.Files = append(d.inv.Files, r.File)
+			}
 		}
 	}
 	slices.SortStableFunc(children, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })

@@ -118,3 +118,23 @@ func TestDiffReadsOtherRepoOnce(t *testing.T) {
 		t.Errorf("the diff read %s %d times, want once", appsURL, n)
 	}
 }
+
+// TestAppOfAppsInOtherRepo checks that an app of apps whose children live
+// in another repository finds them there, and that the children render
+// from that repository.
+func TestAppOfAppsInOtherRepo(t *testing.T) {
+	repo := rootsRepo(map[string]string{"root": mrApp("root", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: children}\n")})
+	repos := &plannertest.Repositories{}
+	repos.AddTree(appsURL, fstest.MapFS{
+		"children/guestbook.yaml": {Data: []byte(mrApp("guestbook", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: guestbook}\n"))},
+		"guestbook/cm.yaml":       {Data: []byte(configMap("guestbook", "from", "k8s-apps"))},
+	}, appsMain, "main")
+	src := planner.Source{Repo: repo, RepoURL: rootsURL, Revision: rootsSHA, Repositories: repos, Clusters: []planner.Cluster{mrCluster}}
+	p, err := plan(t, src, "guestbook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.App.Parent != "Application/root" || dataOf(t, p, "guestbook") != "k8s-apps" {
+		t.Errorf("guestbook: parent %q, read %q, want a child of root rendered from k8s-apps", p.App.Parent, dataOf(t, p, "guestbook"))
+	}
+}
