@@ -85,11 +85,17 @@ const maxAppDepth = 10
 // ApplicationSets expanded over their generators, and the children of apps
 // of apps, recursively.
 func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) {
+	return p.discover(ctx, newSourceReader(src), src)
+}
+
+// discover is Discover with the reader its renders use, which DiffRevisions
+// shares between the two revisions it compares.
+func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
 	sc, err := scanRepo(ctx, src.Repo, src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}
-	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey]renderOutput{}, reader: newSourceReader(src)}
+	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey]renderOutput{}, reader: rd}
 	inv.Clusters, inv.Errors = mergeClusters(src.Clusters, sc.Clusters, inv.Errors)
 	for _, m := range sc.Manifests {
 		inv.Files = append(inv.Files, m.File)
@@ -294,7 +300,9 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	for _, r := range out.objs {
 		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
 			children = append(children, manifest{File: r.File, Line: r.Line, Obj: r.Object})
-			d.inv.Files = append(d.inv.Files, r.File)
+			if r.Source < len(out.sources) && out.sources[r.Source].Served {
+				d.inv.Files = append(d.inv.Files, r.File)
+			}
 		}
 	}
 	slices.SortStableFunc(children, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })

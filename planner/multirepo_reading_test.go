@@ -97,3 +97,44 @@ spec:
 		t.Errorf("without Repositories: apps %d, errors %v, want no app and one error naming %s", len(inv.Apps), inv.Errors, appsURL)
 	}
 }
+
+// TestDiffReadsOtherRepoOnce checks that a diff reads another repository
+// once for both revisions, so that both sides see it at one commit.
+func TestDiffReadsOtherRepoOnce(t *testing.T) {
+	apps := map[string]string{"guestbook": mrApp("guestbook", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: guestbook}\n")}
+	repos := appsRepos()
+	base := planner.Source{Repo: rootsRepo(apps), RepoURL: rootsURL, Revision: "base", Repositories: repos, Clusters: []planner.Cluster{mrCluster}}
+	head := base
+	head.Repo, head.Revision = rootsRepo(apps), rootsSHA
+	head.Repo.(fstest.MapFS)["README.md"] = &fstest.MapFile{Data: []byte("changed\n")}
+	rep, err := (&planner.Planner{}).DiffRevisions(context.Background(), base, head, planner.DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Apps) != 1 || rep.Apps[0].Status != planner.AppUnchanged {
+		t.Errorf("report = %+v, want guestbook unchanged", rep.Apps)
+	}
+	if n := repos.Calls(appsURL); n != 1 {
+		t.Errorf("the diff read %s %d times, want once", appsURL, n)
+	}
+}
+
+// TestAppOfAppsInOtherRepo checks that an app of apps whose children live
+// in another repository finds them there, and that the children render
+// from that repository.
+func TestAppOfAppsInOtherRepo(t *testing.T) {
+	repo := rootsRepo(map[string]string{"root": mrApp("root", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: children}\n")})
+	repos := &plannertest.Repositories{}
+	repos.AddTree(appsURL, fstest.MapFS{
+		"children/guestbook.yaml": {Data: []byte(mrApp("guestbook", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: guestbook}\n"))},
+		"guestbook/cm.yaml":       {Data: []byte(configMap("guestbook", "from", "k8s-apps"))},
+	}, appsMain, "main")
+	src := planner.Source{Repo: repo, RepoURL: rootsURL, Revision: rootsSHA, Repositories: repos, Clusters: []planner.Cluster{mrCluster}}
+	p, err := plan(t, src, "guestbook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.App.Parent != "Application/root" || dataOf(t, p, "guestbook") != "k8s-apps" {
+		t.Errorf("guestbook: parent %q, read %q, want a child of root rendered from k8s-apps", p.App.Parent, dataOf(t, p, "guestbook"))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -78,12 +79,18 @@ func (r *Report) HasErrors() bool {
 	return false
 }
 
-// DiffRevisions compares what two revisions of a repository deploy.
+// DiffRevisions compares what two revisions of a repository deploy. When
+// both share their Repositories, each other repository and chart is read
+// once for both sides, so that both see it at the same commit.
 func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts DiffOptions) (*Report, error) {
 	var invBase, invHead *Inventory
+	rdBase, rdHead := newSourceReader(base), newSourceReader(head)
+	if sameRepositories(base.Repositories, head.Repositories) {
+		rdBase.memo = rdHead.memo
+	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { invBase, err = p.Discover(gctx, base); return err })
-	g.Go(func() (err error) { invHead, err = p.Discover(gctx, head); return err })
+	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
+	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -242,6 +249,15 @@ func (r *Report) headErrors(inv *Inventory, opts DiffOptions) []AppDiff {
 		r.Errors = append(r.Errors, err.Error())
 	}
 	return out
+}
+
+// sameRepositories reports whether a and b are the same Repositories; a
+// dynamic type that cannot be compared counts as different.
+func sameRepositories(a, b Repositories) bool {
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
+		return false
+	}
+	return a == b
 }
 
 func cmp0(v, def int) int {
