@@ -123,6 +123,10 @@ func TestIncrementalFetchAtMostOncePerInterval(t *testing.T) {
 	if fsys, sha, err := r.Tree(ctx, u.url, second); err != nil || sha != second || readFile(t, fsys, "apps/a.yaml") != "v2\n" {
 		t.Errorf("Tree(new SHA) = %s, %v", sha, err)
 	}
+	// That fetch moved main too: no name is answered from before it.
+	if _, sha, err := r.Tree(ctx, u.url, "main"); err != nil || sha != second {
+		t.Errorf("main after a fetch: %s, %v; want %s", sha, err, second)
+	}
 	third := u.push(t, map[string]string{"apps/a.yaml": "v3\n"})
 	time.Sleep(interval)
 	if fsys, sha, err := r.Tree(ctx, u.url, "main"); err != nil || sha != third || readFile(t, fsys, "apps/a.yaml") != "v3\n" {
