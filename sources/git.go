@@ -182,11 +182,8 @@ func (g *gitSource) openFetcher(ctx context.Context) (*gitrepo.Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("credentials for %s: %w", g.url, err)
 	}
-	r, err := gitrepo.Open(ctx, o)
-	if err != nil {
-		return nil, fmt.Errorf("clone %s: %w", g.url, err)
-	}
-	return r, nil
+	// Open's error already says "clone URL: ...".
+	return gitrepo.Open(ctx, o)
 }
 
 // fetch updates the mirror unless a fetch started after since: concurrent

@@ -236,3 +236,20 @@ func TestSSHCredentialsComeFromTheKeyAndKnownHostsFiles(t *testing.T) {
 		t.Errorf("options = %+v", o)
 	}
 }
+
+func TestRepositoryDownIsAClearErrorAndOthersStillRead(t *testing.T) {
+	up := newUpstream(t, "")
+	down := newUpstream(t, "")
+	down.server.Close()
+	r := newTestRegistry(t, &config.Config{Repos: []config.Repo{
+		{Name: "up", Host: "none", URL: up.url}, {Name: "down", Host: "none", URL: down.url}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, _, err := r.Tree(ctx, down.url, "main")
+	if err == nil || !strings.Contains(err.Error(), down.url) {
+		t.Errorf("repository down: %v; want an error naming %s", err, down.url)
+	}
+	if _, _, err := r.Tree(ctx, up.url, "main"); err != nil {
+		t.Errorf("the other repository: %v", err)
+	}
+}
