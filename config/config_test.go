@@ -97,6 +97,9 @@ helmIndexTTL: 1m
 	if len(c.HelmRepos) != 2 || c.HelmRepos[1].CAFile != "ca.pem" {
 		t.Errorf("helmRepos = %+v", c.HelmRepos)
 	}
+	if served := c.ServedRepos(); len(served) != 1 || served[0].Name != "acme/k8s-gitops" {
+		t.Errorf("served repos = %+v, want only the github one", served)
+	}
 	if c.HelmIndexTTL.String() != "1m0s" || c.FetchInterval.String() != "30s" {
 		t.Errorf("helmIndexTTL %v, fetchInterval %v; want 1m and the default 30s", c.HelmIndexTTL, c.FetchInterval)
 	}

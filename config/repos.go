@@ -174,3 +174,16 @@ func redactUserInfo(raw string) string {
 	u.User = url.User("***")
 	return u.String()
 }
+
+// ServedRepos returns the repositories gitwave serves (host github or
+// gitlab: webhooks, comments, deploys on merge), leaving out those it only
+// reads (host none).
+func (c *Config) ServedRepos() []Repo {
+	var out []Repo
+	for _, r := range c.Repos {
+		if r.Host != "none" {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -36,8 +36,9 @@ type gitSource struct {
 	// sem serializes opening and fetching: a caller that waits for another's
 	// fetch finds the mirror fresh and does not fetch again.
 	sem       chan struct{}
-	reader    *gitrepo.Repo // guarded by sem
-	lastFetch time.Time     // start of the last fetch or clone; guarded by sem
+	reader    atomic.Pointer[gitrepo.Repo] // set once under sem
+	lastFetch time.Time                    // start of the last fetch or clone; guarded by sem
+	cache     resolvedCache
 
 	// fetches counts clones and fetches, for tests and benchmarks.
 	fetches atomic.Int64
@@ -57,21 +58,43 @@ func (g *gitSource) tree(ctx context.Context, rev string) (fs.FS, string, error)
 	if rev == "" || rev == "HEAD" {
 		rev = g.defaultBranch
 	}
-	start := time.Now()
 	reader, err := g.open(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	if !fullSHA.MatchString(rev) {
-		if err := g.fetch(ctx, start.Add(-g.interval)); err != nil {
+	sha, ok := g.cache.name(rev, g.interval)
+	if !ok {
+		if sha, err = g.resolve(ctx, reader, rev); err != nil {
 			return nil, "", err
+		}
+	}
+	if t, ok := g.cache.tree(sha); ok {
+		return t, sha, nil
+	}
+	t, err := reader.Tree(ctx, sha)
+	if err != nil {
+		return nil, "", fmt.Errorf("read %s at %s: %w", g.url, sha, err)
+	}
+	g.cache.putTree(sha, t)
+	return t, sha, nil
+}
+
+// resolve finds rev's commit: a name after a fetch at most interval old, a
+// SHA the mirror lacks after fetching it.
+func (g *gitSource) resolve(ctx context.Context, reader *gitrepo.Repo, rev string) (string, error) {
+	start := time.Now()
+	var fetchedAt time.Time
+	var err error
+	if !fullSHA.MatchString(rev) {
+		if fetchedAt, err = g.fetch(ctx, start.Add(-g.interval)); err != nil {
+			return "", err
 		}
 	}
 	sha, err := lookup(ctx, reader, rev)
 	if err == nil && sha == "" {
 		// Not there: the remote may have it since the last fetch.
-		if err := g.fetch(ctx, start); err != nil {
-			return nil, "", err
+		if fetchedAt, err = g.fetch(ctx, start); err != nil {
+			return "", err
 		}
 		sha, err = lookup(ctx, reader, rev)
 	}
@@ -79,16 +102,13 @@ func (g *gitSource) tree(ctx context.Context, rev string) (fs.FS, string, error)
 		sha, err = g.fetchCommit(ctx, reader, rev)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("resolve targetRevision %q in %s: %w", rev, g.url, err)
+		return "", fmt.Errorf("resolve targetRevision %q in %s: %w", rev, g.url, err)
 	}
 	if sha == "" {
-		return nil, "", &RevisionNotFoundError{RepoURL: g.url, Revision: rev}
+		return "", &RevisionNotFoundError{RepoURL: g.url, Revision: rev}
 	}
-	t, err := reader.Tree(ctx, sha)
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s at %s: %w", g.url, sha, err)
-	}
-	return t, sha, nil
+	g.cache.putName(rev, sha, fetchedAt)
+	return sha, nil
 }
 
 // RevisionNotFoundError is a targetRevision that names no branch, tag or
@@ -127,12 +147,15 @@ func (g *gitSource) release() { <-g.sem }
 
 // open returns the reader, cloning the mirror the first time.
 func (g *gitSource) open(ctx context.Context) (*gitrepo.Repo, error) {
+	if r := g.reader.Load(); r != nil {
+		return r, nil
+	}
 	if err := g.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer g.release()
-	if g.reader != nil {
-		return g.reader, nil
+	if r := g.reader.Load(); r != nil {
+		return r, nil
 	}
 	start := time.Now()
 	fetcher, err := g.openFetcher(ctx)
@@ -149,7 +172,7 @@ func (g *gitSource) open(ctx context.Context) (*gitrepo.Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the mirror of %s: %w", g.url, err)
 	}
-	g.reader = reader
+	g.reader.Store(reader)
 	return reader, nil
 }
 
@@ -159,35 +182,33 @@ func (g *gitSource) openFetcher(ctx context.Context) (*gitrepo.Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("credentials for %s: %w", g.url, err)
 	}
-	r, err := gitrepo.Open(ctx, o)
-	if err != nil {
-		return nil, fmt.Errorf("clone %s: %w", g.url, err)
-	}
-	return r, nil
+	// Open's error already says "clone URL: ...".
+	return gitrepo.Open(ctx, o)
 }
 
 // fetch updates the mirror unless a fetch started after since: concurrent
-// callers share one fetch.
-func (g *gitSource) fetch(ctx context.Context, since time.Time) error {
+// callers share one fetch. It returns when the mirror's last fetch started.
+func (g *gitSource) fetch(ctx context.Context, since time.Time) (time.Time, error) {
 	if err := g.acquire(ctx); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	defer g.release()
 	if g.lastFetch.After(since) {
-		return nil
+		return g.lastFetch, nil
 	}
 	start := time.Now()
 	fetcher, err := g.openFetcher(ctx)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	defer fetcher.Close()
 	g.fetches.Add(1)
 	if err := fetcher.Fetch(ctx); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	g.lastFetch = start
-	return nil
+	g.cache.clearNames()
+	return start, nil
 }
 
 // fetchCommit fetches a commit that no branch or tag reaches by its SHA.
@@ -215,12 +236,12 @@ func (g *gitSource) fetchCommit(ctx context.Context, reader *gitrepo.Repo, sha s
 func (g *gitSource) close() error {
 	g.sem <- struct{}{}
 	defer g.release()
-	if g.reader == nil {
+	r := g.reader.Swap(nil)
+	g.cache.reset()
+	if r == nil {
 		return nil
 	}
-	err := g.reader.Close()
-	g.reader = nil
-	return err
+	return r.Close()
 }
 
 // repoOptions builds the fetch options of a listed repository from its

@@ -123,6 +123,10 @@ func TestIncrementalFetchAtMostOncePerInterval(t *testing.T) {
 	if fsys, sha, err := r.Tree(ctx, u.url, second); err != nil || sha != second || readFile(t, fsys, "apps/a.yaml") != "v2\n" {
 		t.Errorf("Tree(new SHA) = %s, %v", sha, err)
 	}
+	// That fetch moved main too: no name is answered from before it.
+	if _, sha, err := r.Tree(ctx, u.url, "main"); err != nil || sha != second {
+		t.Errorf("main after a fetch: %s, %v; want %s", sha, err, second)
+	}
 	third := u.push(t, map[string]string{"apps/a.yaml": "v3\n"})
 	time.Sleep(interval)
 	if fsys, sha, err := r.Tree(ctx, u.url, "main"); err != nil || sha != third || readFile(t, fsys, "apps/a.yaml") != "v3\n" {
@@ -230,5 +234,22 @@ func TestSSHCredentialsComeFromTheKeyAndKnownHostsFiles(t *testing.T) {
 	}
 	if o.SSHKeyFile != "/keys/id" || o.SSHKnownHostsFile != "/keys/known_hosts" || o.Token != "" || o.Location != repo.URL {
 		t.Errorf("options = %+v", o)
+	}
+}
+
+func TestRepositoryDownIsAClearErrorAndOthersStillRead(t *testing.T) {
+	up := newUpstream(t, "")
+	down := newUpstream(t, "")
+	down.server.Close()
+	r := newTestRegistry(t, &config.Config{Repos: []config.Repo{
+		{Name: "up", Host: "none", URL: up.url}, {Name: "down", Host: "none", URL: down.url}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, _, err := r.Tree(ctx, down.url, "main")
+	if err == nil || !strings.Contains(err.Error(), down.url) {
+		t.Errorf("repository down: %v; want an error naming %s", err, down.url)
+	}
+	if _, _, err := r.Tree(ctx, up.url, "main"); err != nil {
+		t.Errorf("the other repository: %v", err)
 	}
 }

@@ -36,7 +36,7 @@ func (r *Registry) remoteChartSource(cfg *config.Config, hr config.HelmRepo) (ch
 		return &ociRepo{chartRepoBase: base, creds: creds, transport: transport}, nil
 	}
 	h := &httpRepo{chartRepoBase: base}
-	h.getter = &httpGetter{repoURL: u, creds: creds, client: timeoutClient(transport), requests: h.count}
+	h.getter = &httpGetter{repoURL: u, creds: creds, client: repoClient(transport), requests: h.count}
 	return h, nil
 }
 

@@ -191,9 +191,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// timeoutClient is an http.Client for one repository: no overall timeout
+// repoClient is an http.Client for one repository: no overall timeout
 // (the caller's context bounds each request), at most 5 redirects.
-func timeoutClient(t http.RoundTripper) *http.Client {
+func repoClient(t http.RoundTripper) *http.Client {
 	return &http.Client{Transport: t, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if len(via) >= 5 {
 			return fmt.Errorf("stopped after 5 redirects")

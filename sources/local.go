@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/gitrepo"
@@ -60,7 +61,7 @@ func (r *Registry) localSource(repoURL, location string) (treeSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &localGit{url: repoURL, repo: repo}, nil
+		return &localGit{url: repoURL, repo: repo, interval: r.fetchInterval}, nil
 	case err == nil:
 		dir, err := gitrepo.DirFS(location)
 		if err != nil {
@@ -89,31 +90,50 @@ func isGitDir(dir string) bool {
 
 // localGit is a Git repository on disk, read in place: revisions resolve in
 // it, "" and HEAD are its HEAD, a branch it only has as origin/NAME is found
-// too.
+// too. What a name resolved to is kept for interval.
 type localGit struct {
-	url  string
-	repo *gitrepo.Repo
+	url      string
+	repo     *gitrepo.Repo
+	interval time.Duration
+	cache    resolvedCache
 }
 
 func (l *localGit) tree(ctx context.Context, rev string) (fs.FS, string, error) {
 	if rev == "" {
 		rev = "HEAD"
 	}
-	sha, err := lookup(ctx, l.repo, rev)
-	if err == nil && sha == "" && !fullSHA.MatchString(rev) {
-		sha, err = lookup(ctx, l.repo, "origin/"+rev)
+	sha, ok := l.cache.name(rev, l.interval)
+	if !ok {
+		var err error
+		if sha, err = l.resolve(ctx, rev); err != nil {
+			return nil, "", err
+		}
+		l.cache.putName(rev, sha, time.Now())
 	}
-	if err != nil {
-		return nil, "", fmt.Errorf("resolve targetRevision %q in %s: %w", rev, l.url, err)
-	}
-	if sha == "" {
-		return nil, "", &RevisionNotFoundError{RepoURL: l.url + " (" + l.repo.String() + ")", Revision: rev}
+	if t, ok := l.cache.tree(sha); ok {
+		return t, sha, nil
 	}
 	t, err := l.repo.Tree(ctx, sha)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s at %s: %w", l.url, sha, err)
 	}
+	l.cache.putTree(sha, t)
 	return t, sha, nil
+}
+
+// resolve finds rev, or origin/rev, in the repository.
+func (l *localGit) resolve(ctx context.Context, rev string) (string, error) {
+	sha, err := lookup(ctx, l.repo, rev)
+	if err == nil && sha == "" && !fullSHA.MatchString(rev) {
+		sha, err = lookup(ctx, l.repo, "origin/"+rev)
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolve targetRevision %q in %s: %w", rev, l.url, err)
+	}
+	if sha == "" {
+		return "", &RevisionNotFoundError{RepoURL: l.url + " (" + l.repo.String() + ")", Revision: rev}
+	}
+	return sha, nil
 }
 
 func (l *localGit) close() error { return l.repo.Close() }

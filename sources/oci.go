@@ -79,7 +79,7 @@ func (o *ociRepo) chart(ctx context.Context, name, version string, maxBytes int6
 // client returns a Helm registry client whose every request runs under ctx,
 // with the repository's credentials and CA, bounded to maxBytes a response.
 func (o *ociRepo) client(ctx context.Context, maxBytes int64) (*registry.Client, error) {
-	httpClient := timeoutClient(&ctxTransport{base: o.transport, ctx: ctx, limit: maxBytes, requests: o.count})
+	httpClient := repoClient(&ctxTransport{base: o.transport, ctx: ctx, limit: maxBytes, requests: o.count})
 	authorizer := auth.Client{Client: httpClient, Cache: auth.NewCache()}
 	if o.creds.set() {
 		host := strings.SplitN(strings.TrimPrefix(o.url, "oci://"), "/", 2)[0]
