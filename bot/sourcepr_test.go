@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gitwave/gitwave/bot/hostfake"
 )
 
 // TestSourcePRCommentsAppsReadingIt opens pull request 1 in org/k8s-apps,
@@ -82,5 +84,25 @@ func TestSourceMergeDeploysAppsReadingIt(t *testing.T) {
 	}
 	if h, _ := f.store.History(context.Background(), "order-service-production-use1", "", 0); len(h) != 0 {
 		t.Errorf("order-service was synced %d times", len(h))
+	}
+}
+
+// TestSourcePRToAnotherBranchReadsNoApp opens a pull request in
+// org/k8s-apps into branch release: the apps read main, so none of them
+// is diffed, and the comment says no app reads the change.
+func TestSourcePRToAnotherBranchReadsNoApp(t *testing.T) {
+	f := newGuideFixture(t, "bob", nil)
+	f.commit("k8s-apps", "release", map[string]string{"RELEASE": "release branch\n"})
+	head := f.commit("k8s-apps", "feature", map[string]string{"apps/payment-service/values.yaml": "replicaCount: 3\n"})
+	f.gh.AddPullRequest(guideApps, hostfake.PullRequest{Number: 2, Title: "into release", Author: "bob",
+		Head: "feature", Base: "release", HeadSHA: head})
+	f.webhook(guideApps, hostfake.GitHubWebhook{Example: "pull_request.opened", Number: 2, HeadSHA: head,
+		HeadRef: "feature", BaseRef: "release", Sender: "bob"})
+	got := f.comment(guideApps, 2)
+	if strings.Contains(got, "payment-service-production") {
+		t.Errorf("a pull request into release diffs apps that read main:\n%s", got)
+	}
+	if !strings.Contains(got, "No app defined on the default branch of a served repository reads the files") {
+		t.Errorf("comment does not say that no app reads the change:\n%s", got)
 	}
 }
