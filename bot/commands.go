@@ -91,6 +91,9 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 		return "", err
 	}
 	defer co.Close()
+	if refusal, err := b.sourceRepoRefusal(ctx, t, co); err != nil || refusal != "" {
+		return refusal, err
+	}
 	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err

@@ -106,3 +106,19 @@ func TestSourcePRToAnotherBranchReadsNoApp(t *testing.T) {
 		t.Errorf("comment does not say that no app reads the change:\n%s", got)
 	}
 }
+
+// TestSourcePRSyncIsRefused checks that /sync in a pull request of
+// org/k8s-apps deploys nothing and says where it runs.
+func TestSourcePRSyncIsRefused(t *testing.T) {
+	f := newGuideFixture(t, "bob", nil)
+	f.openPR(1, f.guide.PR.HeadSHA)
+	id := f.gh.AddComment(guideApps, 1, hostfake.Comment{Author: "carol", Body: "/sync payment-service-production-use1"})
+	f.webhook(guideApps, hostfake.GitHubWebhook{Example: "issue_comment.created", Number: 1, CommentID: id,
+		CommentBody: "/sync payment-service-production-use1", Sender: "carol", SenderType: "User"})
+	if got := f.comment(guideApps, 1); !strings.Contains(got, "`org/k8s-apps` holds no Application") {
+		t.Errorf("/sync answer:\n%s", got)
+	}
+	if h, _ := f.store.History(context.Background(), "payment-service-production-use1", "", 0); len(h) != 0 {
+		t.Errorf("payment-service was synced %d times", len(h))
+	}
+}

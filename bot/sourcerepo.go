@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
+	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
 )
@@ -167,4 +169,18 @@ func appNames(apps []*planner.App) []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// sourceRepoRefusal refuses /sync and /rollback in a pull request of a
+// source repository: its apps, their policy and their history belong to
+// the roots repositories. Merging deploys the change; /sync and /rollback
+// run in a pull request of the roots repository.
+func (b *Bot) sourceRepoRefusal(ctx context.Context, t *task, co *checkout) (string, error) {
+	source, err := b.isSourceRepo(ctx, t.repo, co)
+	if err != nil || !source {
+		return "", err
+	}
+	return fmt.Sprintf(":information_source: %s holds no Application: its apps are defined in the roots repositories. "+
+		"Merging this pull request deploys the apps that read it; `/sync` and `/rollback` run in a pull request of a roots repository.",
+		markdown.Code(t.repo.Name)), nil
 }
