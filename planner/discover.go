@@ -321,7 +321,11 @@ func (d *discovery) mayHoldApps(ctx context.Context, app *App) bool {
 			continue
 		}
 		if !rd.isServedURL(s.RepoURL) || !rd.isServedRevision(s.TargetRevision) {
-			if rd.mentionsApps(ctx, s.RepoURL, s.TargetRevision, s.Path) {
+			// Fetching the tree counts against a render's deadline.
+			fctx, cancel := context.WithTimeout(ctx, d.p.Limits.WithDefaults().RenderTimeout)
+			found := rd.mentionsApps(fctx, s.RepoURL, s.TargetRevision, s.Path)
+			cancel()
+			if found {
 				return true
 			}
 			continue

@@ -3,9 +3,11 @@ package planner_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/planner/plannertest"
@@ -148,6 +150,56 @@ func TestProjectRefusesUnlistedChartRepo(t *testing.T) {
 			if len(v) != 1 || v[0].Rule != planner.RuleSourceRepos || !strings.Contains(v[0].Message, bitnami) {
 				t.Errorf("redis violations = %v, want sourceRepos refusing %s", v, bitnami)
 			}
+		}
+	}
+}
+
+// blockingRepos never answers before its caller gives up.
+type blockingRepos struct{}
+
+func (blockingRepos) Tree(ctx context.Context, _, _ string) (fs.FS, string, error) {
+	<-ctx.Done()
+	return nil, "", ctx.Err()
+}
+
+func (blockingRepos) Chart(ctx context.Context, _, _, _ string, _ int64) (planner.ChartArchive, error) {
+	<-ctx.Done()
+	return planner.ChartArchive{}, ctx.Err()
+}
+
+// TestFetchWithinRenderLimits checks that fetching another repository or
+// a chart counts against the app's render deadline, and that a chart
+// archive larger than the app's byte limit is refused.
+func TestFetchWithinRenderLimits(t *testing.T) {
+	repo := rootsRepo(map[string]string{
+		"guestbook":    mrApp("guestbook", "    - {repoURL: '"+appsURL+"', targetRevision: main, path: guestbook}\n"),
+		"cert-manager": mrApp("cert-manager", "    - {repoURL: '"+jetstack+"', chart: cert-manager, targetRevision: 1.17.0}\n"),
+	})
+	src := planner.Source{Repo: repo, RepoURL: rootsURL, Revision: rootsSHA, Repositories: blockingRepos{}, Clusters: []planner.Cluster{mrCluster}}
+	pl := planner.Planner{Limits: planner.Limits{RenderTimeout: 200 * time.Millisecond}}
+	inv, err := pl.Discover(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"guestbook": "read " + appsURL + " at main did not finish within the render deadline", "cert-manager": "render of cert-manager exceeded 200ms"}
+	for _, a := range inv.Apps {
+		_, err := pl.Plan(context.Background(), inv, src.Repo, a)
+		if !planner.IsLimit(err) || !strings.Contains(err.Error(), want[a.Name]) {
+			t.Errorf("%s: err = %v, want %q", a.Name, err, want[a.Name])
+		}
+	}
+	src.Repositories = chartRepos()
+	pl = planner.Planner{Limits: planner.Limits{MaxRenderedBytesPerApp: 100}}
+	inv, err = pl.Discover(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range inv.Apps {
+		if a.Name != "cert-manager" {
+			continue
+		}
+		if _, err := pl.Plan(context.Background(), inv, src.Repo, a); err == nil || !strings.Contains(err.Error(), "larger than 100 bytes") {
+			t.Errorf("cert-manager: err = %v, want the chart refused as larger than 100 bytes", err)
 		}
 	}
 }

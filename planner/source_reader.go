@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -50,8 +51,10 @@ type gitTree struct {
 	served bool
 }
 
-// memoEntry is one fetch, done once; a fetch abandoned because its
-// caller's context ended is not kept, so the next caller tries again.
+// memoEntry is one fetch, done once. A fetch abandoned because its caller
+// was canceled is not kept, so the next caller tries again; one that ran
+// past its deadline is kept, so that a repository that hangs costs one
+// deadline per pass, not one per app.
 type memoEntry[T any] struct {
 	mu   sync.Mutex
 	done bool
@@ -64,7 +67,7 @@ func (e *memoEntry[T]) get(ctx context.Context, fetch func() (T, error)) (T, err
 	defer e.mu.Unlock()
 	if !e.done {
 		e.v, e.err = fetch()
-		e.done = e.err == nil || ctx.Err() == nil
+		e.done = e.err == nil || !errors.Is(ctx.Err(), context.Canceled)
 	}
 	return e.v, e.err
 }
@@ -145,7 +148,7 @@ func (r *sourceReader) tree(ctx context.Context, repoURL, targetRevision string)
 	return e.get(ctx, func() (gitTree, error) {
 		fsys, sha, err := r.repos.Tree(ctx, url, targetRevision)
 		if err != nil {
-			return gitTree{}, fmt.Errorf("read %s at %s: %w", url, revisionName(targetRevision), err)
+			return gitTree{}, fetchError(ctx, "read "+url+" at "+revisionName(targetRevision), err)
 		}
 		return gitTree{fsys: fsys, revision: sha}, nil
 	})
@@ -173,7 +176,7 @@ func (r *sourceReader) chart(ctx context.Context, repoURL, name, version string,
 	return e.get(ctx, func() (ChartArchive, error) {
 		a, err := r.repos.Chart(ctx, url, name, version, maxBytes)
 		if err != nil {
-			return ChartArchive{}, fmt.Errorf("fetch chart %s %s from %s: %w", name, versionName(version), url, err)
+			return ChartArchive{}, fetchError(ctx, "fetch chart "+name+" "+versionName(version)+" from "+url, err)
 		}
 		if int64(len(a.Data)) > maxBytes {
 			return ChartArchive{}, &LimitError{What: "chart " + name + " from " + url, Limit: "maxRenderedBytesPerApp",
@@ -181,6 +184,15 @@ func (r *sourceReader) chart(ctx context.Context, repoURL, name, version string,
 		}
 		return a, nil
 	})
+}
+
+// fetchError wraps a failed fetch; one that ran past its deadline is a
+// *LimitError naming what was being fetched.
+func fetchError(ctx context.Context, what string, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &LimitError{What: what, Limit: "renderTimeout", Message: "did not finish within the render deadline"}
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func displayURL(u string) string {
