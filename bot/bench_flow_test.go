@@ -285,11 +285,18 @@ func waitJobsDone(b *testing.B, srv *httptest.Server, kind string, n int) {
 // post sends a signed webhook over loopback and expects 202.
 func post(b *testing.B, f *fixture, srv *httptest.Server, event string, body []byte) {
 	b.Helper()
+	postTo(b, f.gh, srv, event, body)
+}
+
+// postTo sends a webhook signed as gh signs it over loopback and expects
+// 202.
+func postTo(b *testing.B, gh *hostfake.GitHub, srv *httptest.Server, event string, body []byte) {
+	b.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/github", bytes.NewReader(body))
 	if err != nil {
 		b.Fatal(err)
 	}
-	req.Header = f.gh.SignedRequest(event, body).Header
+	req.Header = gh.SignedRequest(event, body).Header
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		b.Fatal(err)

@@ -35,8 +35,17 @@ type Options struct {
 	// Hosts are the Git hosts served, one per Name ("github", "gitlab").
 	Hosts []Host
 	// Repos are the only repositories served; events for others are
-	// ignored.
+	// ignored. Repositories of host "none" are read, never served.
 	Repos []config.Repo
+	// Repositories reads the sources outside the served repositories:
+	// read-only repositories and chart repositories (a sources.Registry
+	// built from repos[] and helmRepos[]). Served repositories are always
+	// read through the bot's own mirrors. Nil reads only those.
+	Repositories planner.Repositories
+	// RepoURLs are the URLs Applications name served repositories by, by
+	// Name, where that is not the URL gitwave clones (a local path in
+	// tests and the demo); default: the repository's URL.
+	RepoURLs map[string]string
 	// Store holds deliveries, the job queue, comment ids, history and pins.
 	Store *store.Store
 	// Fleet reaches the clusters. Nil makes every diff a render diff and
@@ -93,6 +102,8 @@ type Bot struct {
 	mirrors  *mirrors
 	recs     map[string]*reconcile.Reconciler // by repoKey
 	planner  *planner.Planner
+	sources  *servedSources
+	roots    rootsCache
 	metrics  *metrics
 	log      *slog.Logger
 	commands map[Verb]runner
@@ -115,6 +126,7 @@ func New(opts Options) (*Bot, error) {
 		hosts:   map[string]Host{},
 		repos:   map[string]config.Repo{},
 		recs:    map[string]*reconcile.Reconciler{},
+		roots:   rootsCache{holds: map[string]bool{}},
 		planner: opts.Planner,
 		log:     opts.Logger,
 		metrics: newMetrics(opts.Registry),
@@ -124,8 +136,12 @@ func New(opts Options) (*Bot, error) {
 	for _, h := range opts.Hosts {
 		b.hosts[h.Name()] = h
 	}
-	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, opts.Logger)
+	b.sources = newServedSources(b)
+	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, b.sources, opts.Logger)
 	for _, r := range opts.Repos {
+		if r.Host == "none" {
+			continue
+		}
 		if b.hosts[r.Host] == nil {
 			return nil, fmt.Errorf("bot: repository %s is on host %q, which is not configured", r.Name, r.Host)
 		}

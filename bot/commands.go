@@ -91,6 +91,9 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 		return "", err
 	}
 	defer co.Close()
+	if refusal, err := b.sourceRepoRefusal(ctx, t, co); err != nil || refusal != "" {
+		return refusal, err
+	}
 	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err
@@ -265,7 +268,7 @@ func (b *Bot) authorizer(ctx context.Context, t *task, co *checkout, action stri
 	if err != nil {
 		return nil, err
 	}
-	pol := b.policyAt(src)
+	pol := b.policyAt(src, t.repo.Name)
 	s, err := subject(ctx, t, pol, t.ev.Comment.Author)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,16 @@
 //     app-of-apps wave order, when the author holds the path grants under
 //     the policy of the default branch before the merge; the result is
 //     posted on the merged pull request.
+//   - A served repository whose default branch defines no app, while another
+//     served repository's does, is a source repository (sourcerepo.go): its
+//     pull requests are diffed through the apps the roots' default branches
+//     define that read the changed files at the target branch, with the
+//     repository pinned to the pull request's head (sourcepr.go); its merges
+//     deploy them (deploysource.go). The apps and the policy come from the
+//     roots, never from the pull request; files are checked as
+//     "OWNER/REPO:path". Other repositories and charts are read through
+//     sources.go: served ones through the bot's mirrors, the rest through
+//     Options.Repositories.
 //   - Slash commands (commands.go, rollback.go) run through a map of
 //     runners, each authorized per app and cluster by the policy.
 //   - Self-heal (selfheal.go) runs the reconciler's drift check on a cron

@@ -27,6 +27,9 @@ type deployment struct {
 	policies []planner.Source
 	// refusal says why the deployment cannot be checked, and so is not made.
 	refusal string
+	// source, for a merge in a source repository, is what one roots
+	// repository deploys of it; nil for a merge in a roots repository.
+	source *sourceDeploy
 }
 
 // onDeploy deploys a merged pull request or a push to the default branch:
@@ -42,6 +45,12 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 		if err := b.liftRevertPins(ctx, t, t.ev.PR.Number); err != nil {
 			return err
 		}
+	}
+	if source, err := b.isSourceRepo(ctx, t.repo, co); err != nil || source {
+		if err != nil {
+			return err
+		}
+		return b.deploySource(ctx, t, co)
 	}
 	d, err := b.deploymentOf(ctx, t, co)
 	if err != nil {
@@ -195,12 +204,12 @@ func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policie
 	for _, src := range d.policies {
 		// Each policy names its own teams: a deny added for a team the
 		// older policy never named must still find the author in it.
-		pol := b.policyAt(src)
+		pol := b.policyAt(src, t.repo.Name)
 		s, err := subject(ctx, t, pol, d.author)
 		if err != nil {
 			return v, err
 		}
-		if v = pol.CheckChange(s, d.files); !v.Allowed {
+		if v = pol.CheckChange(s, inRepo(t.repo.Name, d.files, true)); !v.Allowed {
 			return v, nil
 		}
 	}
@@ -211,9 +220,16 @@ func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policie
 // changed, skipping manual apps (with how to /sync them), pinned apps and
 // apps already deployed at the head.
 func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconcile.AppResult, []skippedApp, error) {
-	rep, err := b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files})
+	opts, rec := planner.DiffOptions{Changed: d.files}, b.recs[repoKey(t.host.Name(), t.repo.Name)]
+	if d.source != nil {
+		opts, rec = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey]
+	}
+	rep, err := b.planner.DiffRevisions(ctx, d.base, d.head, opts)
 	if err != nil {
 		return nil, nil, err
+	}
+	if d.source != nil {
+		keepApps(rep, d.source.apps)
 	}
 	inv, err := b.planner.Discover(ctx, d.head)
 	if err != nil {
@@ -237,13 +253,13 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 			skipped = append(skipped, skippedApp{diff.App, fmt.Sprintf("its sync policy is manual; comment %s to deploy it", markdown.Code("/sync "+app.Name+" --cluster "+app.Cluster.Name))})
 		case pinned[diff.App] != "":
 			skipped = append(skipped, skippedApp{diff.App, pinned[diff.App]})
-		case b.deployedAt(ctx, app, d.head.Revision):
+		case d.source == nil && b.deployedAt(ctx, app, d.head.Revision):
 			skipped = append(skipped, skippedApp{diff.App, "already deployed at this revision"})
 		default:
 			apps = append(apps, app)
 		}
 	}
-	results := b.recs[repoKey(t.host.Name(), t.repo.Name)].Sync(ctx, d.head, inv, apps,
+	results := rec.Sync(ctx, d.head, inv, apps,
 		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author})
 	return results, skipped, nil
 }

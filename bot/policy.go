@@ -13,10 +13,11 @@ import (
 )
 
 // policyAt loads the policy file from src, which is always a revision of
-// the default branch, never a pull request's head: a pull request cannot
-// grant itself rights. A missing or malformed file gives a Broken policy,
-// which denies everything and says why.
-func (b *Bot) policyAt(src planner.Source) *policies.Policy {
+// the default branch of repo (OWNER/REPO, the repository whose unqualified
+// paths globs it grants), never a pull request's head: a pull request
+// cannot grant itself rights. A missing or malformed file gives a Broken
+// policy, which denies everything and says why.
+func (b *Bot) policyAt(src planner.Source, repo string) *policies.Policy {
 	file := b.opts.Policy.File
 	if file == "" {
 		file = src.Config.Policy
@@ -28,8 +29,24 @@ func (b *Bot) policyAt(src planner.Source) *policies.Policy {
 	if err != nil {
 		return policies.Broken(fmt.Errorf("policy file %s at %s cannot be read: %w", file, short(src.Revision), err))
 	}
-	p, _ := policies.Load(bytes.NewReader(data), file, policies.Options{DefaultRole: b.opts.Policy.Default})
+	p, _ := policies.Load(bytes.NewReader(data), file, policies.Options{DefaultRole: b.opts.Policy.Default, Repo: repo})
 	return p
+}
+
+// inRepo names files of repo as a policy asks about them: a path of
+// another repository than the policy's is "OWNER/REPO:path"; one of the
+// policy's own is bare, unless it holds a ":", which would read as another
+// repository's ("org/k8s-apps:x" is a folder of the roots repository too).
+func inRepo(repo string, files []string, own bool) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		if own && !strings.Contains(f, ":") {
+			out[i] = f
+			continue
+		}
+		out[i] = policies.QualifyPath(repo, f)
+	}
+	return out
 }
 
 // subject is who asks, with the teams or groups pol names that the host
@@ -57,10 +74,11 @@ type policyReport struct {
 	brokenBy error
 }
 
-// checkChange decides whether the author may modify the changed files, and
-// gives each app of rep the verdict on the files that touch it.
-func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, base, head planner.Source, files []string) policyReport {
-	pr := policyReport{verdict: pol.CheckChange(s, files), perApp: map[planner.AppKey]string{}, denied: map[planner.AppKey]bool{},
+// checkChange decides whether the author may modify the changed files, of
+// repository repo (own: the repository holding the policy), and gives each
+// app of rep the verdict on the files that touch it.
+func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, base, head planner.Source, files []string, repo string, own bool) policyReport {
+	pr := policyReport{verdict: pol.CheckChange(s, inRepo(repo, files, own)), perApp: map[planner.AppKey]string{}, denied: map[planner.AppKey]bool{},
 		subject: s, brokenBy: pol.Err()}
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
@@ -69,7 +87,7 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 			app, src = d.Before, base
 		}
 		var touching []string
-		if app != nil {
+		if app != nil && own {
 			deps := planner.Dependencies(src.Repo, app)
 			for _, f := range files {
 				if planner.Touches(deps, []string{f}) {
@@ -80,7 +98,7 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 		if len(touching) == 0 {
 			touching = files
 		}
-		v := pol.CheckChange(s, touching)
+		v := pol.CheckChange(s, inRepo(repo, touching, own))
 		pr.perApp[d.App], pr.denied[d.App] = verdictCell(v), !v.Allowed
 	}
 	pr.status = policyStatus(pr.verdict)

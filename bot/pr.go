@@ -39,7 +39,15 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		return err
 	}
 	defer co.Close()
-	d, err := b.diffPR(ctx, t, co, pr)
+	source, err := b.isSourceRepo(ctx, t.repo, co)
+	if err != nil {
+		return err
+	}
+	diff, command := b.diffPR, fmt.Sprintf("gitwave diff --repo %s", t.repo.URL)
+	if source {
+		diff, command = b.diffSourcePR, fmt.Sprintf("gitwave diff --repo ROOTS --source %s=%s --changed %s", b.appURL(t.repo), t.repo.URL, b.appURL(t.repo))
+	}
+	d, err := diff(ctx, t, co, pr)
 	if err != nil {
 		return err
 	}
@@ -50,7 +58,7 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		Verdicts: d.policy.perApp,
 		Notes:    notes,
 		AppNotes: d.appNotes,
-		Command:  fmt.Sprintf("gitwave diff --repo %s --base %s --head %s", t.repo.URL, short(d.base.Revision), short(d.head.Revision)),
+		Command:  fmt.Sprintf("%s --base %s --head %s", command, short(d.base.Revision), short(d.head.Revision)),
 	})
 	if err := setStatuses(ctx, t, d.head.Revision, diffStatus(d.report), d.policy.status); err != nil {
 		return err
@@ -110,12 +118,12 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	pol := b.policyAt(policySrc)
+	pol := b.policyAt(policySrc, t.repo.Name)
 	s, err := subject(ctx, t, pol, pr.Author)
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(pol, s, d.report, d.base, d.head, d.files)
+	d.policy = checkChange(pol, s, d.report, d.base, d.head, d.files, t.repo.Name, true)
 	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()

@@ -21,14 +21,16 @@ import (
 type mirrors struct {
 	dir      string
 	clusters []planner.Cluster
-	log      *slog.Logger
+	// sources read what apps name outside the repository at hand.
+	sources planner.Repositories
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	readers map[string]*gitrepo.Repo // by URL
 }
 
-func newMirrors(dir string, clusters []planner.Cluster, log *slog.Logger) *mirrors {
-	return &mirrors{dir: dir, clusters: clusters, log: log, readers: map[string]*gitrepo.Repo{}}
+func newMirrors(dir string, clusters []planner.Cluster, sources planner.Repositories, log *slog.Logger) *mirrors {
+	return &mirrors{dir: dir, clusters: clusters, sources: sources, log: log, readers: map[string]*gitrepo.Repo{}}
 }
 
 // checkout is a served repository fetched for one job.
@@ -116,7 +118,7 @@ func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo,
 	if err != nil {
 		return planner.Source{}, fmt.Errorf("%s at %s: %w", repo.Name, short(t.Commit()), err)
 	}
-	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters}
+	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters, Repositories: m.sources, Branch: repo.DefaultBranch}
 	if src.RepoURL == "" {
 		src.RepoURL = repo.URL
 	}

@@ -34,6 +34,9 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 		return "", err
 	}
 	defer co.Close()
+	if refusal, err := b.sourceRepoRefusal(ctx, t, co); err != nil || refusal != "" {
+		return refusal, err
+	}
 	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err

@@ -51,12 +51,12 @@ func (b *Bot) prHeadRefusal(ctx context.Context, t *task, co *checkout, pr PR, h
 	if err != nil {
 		return "", nil, err
 	}
-	pol := b.policyAt(src)
+	pol := b.policyAt(src, t.repo.Name)
 	s, err := subject(ctx, t, pol, pr.Author)
 	if err != nil {
 		return "", nil, err
 	}
-	v := pol.CheckChange(s, files)
+	v := pol.CheckChange(s, inRepo(t.repo.Name, files, true))
 	if !v.Allowed {
 		return fmt.Sprintf(":no_entry: Nothing was synced: `/sync` deploys an open pull request's head only when its author may make the whole change, "+
 			"and the policy of the default branch does not let %s make this one. Merge it after review instead.\n\n> %s",

@@ -28,8 +28,18 @@ type Config struct {
 	GitHub *GitHub `json:"github,omitempty"`
 	// GitLab configures the GitLab integration; nil when unused.
 	GitLab *GitLab `json:"gitlab,omitempty"`
-	// Repos are the only repositories served.
+	// Repos are the only Git repositories gitwave reads: the ones it serves
+	// (host github or gitlab) and the ones it only reads (host none).
 	Repos []Repo `json:"repos,omitempty"`
+	// HelmRepos are the only chart repositories gitwave reads.
+	HelmRepos []HelmRepo `json:"helmRepos,omitempty"`
+	// FetchInterval is how long a Git mirror's branches and tags are
+	// trusted before a revision name is looked up again on the remote
+	// (default 30s).
+	FetchInterval Duration `json:"fetchInterval,omitempty"`
+	// HelmIndexTTL is how long a chart repository's index (or an OCI
+	// repository's tag list) is trusted for version ranges (default 5m).
+	HelmIndexTTL Duration `json:"helmIndexTTL,omitempty"`
 	// Clusters are the deployment targets with their credentials.
 	Clusters []Cluster `json:"clusters,omitempty"`
 	// Policy says where the policy file is and the role everyone has.
@@ -67,16 +77,43 @@ type GitLab struct {
 	WebhookSecretFile string `json:"webhookSecretFile"`
 }
 
-// Repo is one served repository.
+// Repo is one Git repository gitwave reads.
 type Repo struct {
-	// Name is owner/name on GitHub, group/project on GitLab.
+	// Name is owner/name on GitHub, group/project on GitLab; any unique
+	// name for host none.
 	Name string `json:"name"`
-	// Host is "github" or "gitlab".
+	// Host is "github" or "gitlab" for a served repository (webhooks,
+	// comments), "none" for one that is only read.
 	Host string `json:"host"`
-	// URL is what gitwave clones (https, ssh or file://).
+	// URL is what gitwave clones (https, ssh or file://) and what sources'
+	// repoURL is matched against.
 	URL string `json:"url"`
-	// DefaultBranch is the branch merges deploy from (default main).
+	// DefaultBranch is the branch merges deploy from and what targetRevision
+	// "" and HEAD mean (default main).
 	DefaultBranch string `json:"defaultBranch,omitempty"`
+	// TokenFile holds a token for https fetches. Without it and without
+	// SSHKeyFile, a github repository is fetched with the GitHub App
+	// installation's token.
+	TokenFile string `json:"tokenFile,omitempty"`
+	// SSHKeyFile is the private key for an ssh URL; it needs KnownHostsFile.
+	SSHKeyFile string `json:"sshKeyFile,omitempty"`
+	// KnownHostsFile is the only known_hosts file ssh consults: an unknown
+	// host key is refused.
+	KnownHostsFile string `json:"knownHostsFile,omitempty"`
+}
+
+// HelmRepo is one chart repository gitwave reads.
+type HelmRepo struct {
+	// URL is an https:// chart repository (with an index.yaml) or an
+	// oci:// registry path.
+	URL string `json:"url"`
+	// UsernameFile and PasswordFile hold basic-auth credentials; both or
+	// neither.
+	UsernameFile string `json:"usernameFile,omitempty"`
+	PasswordFile string `json:"passwordFile,omitempty"`
+	// CAFile is a PEM bundle trusted for the repository's TLS certificate,
+	// in addition to the system's.
+	CAFile string `json:"caFile,omitempty"`
 }
 
 // Cluster is a deployment target. Either Kubeconfig (with Context) or
@@ -167,6 +204,12 @@ func (c *Config) applyDefaults() {
 		c.Policy.Default = "role:readonly"
 	}
 	c.Limits.applyDefaults()
+	if c.FetchInterval == 0 {
+		c.FetchInterval = Duration(DefaultFetchInterval)
+	}
+	if c.HelmIndexTTL == 0 {
+		c.HelmIndexTTL = Duration(DefaultHelmIndexTTL)
+	}
 	for i := range c.Repos {
 		if c.Repos[i].DefaultBranch == "" {
 			c.Repos[i].DefaultBranch = "main"
@@ -196,12 +239,13 @@ func (c *Config) validate() error {
 		}
 		seen[cl.Name] = true
 	}
-	for i, r := range c.Repos {
-		if r.Name == "" || r.URL == "" || (r.Host != "github" && r.Host != "gitlab") {
-			return fmt.Errorf("repos[%d]: name, url and host (github or gitlab) are required", i)
-		}
+	if c.FetchInterval < 0 || c.HelmIndexTTL < 0 {
+		return fmt.Errorf("fetchInterval and helmIndexTTL must be positive durations")
 	}
-	return nil
+	if err := validateRepos(c.Repos); err != nil {
+		return err
+	}
+	return validateHelmRepos(c.HelmRepos)
 }
 
 // Path resolves a path from the file against the file's directory.

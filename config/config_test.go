@@ -52,7 +52,20 @@ func TestLoadRefusesBadConfigs(t *testing.T) {
 		{`state: {driver: postgres}`, "state.dsn is required"},
 		{`clusters: [{name: a, server: https://a}, {name: a, server: https://b}]`, `cluster "a" is listed twice`},
 		{`clusters: [{name: a}]`, "set kubeconfig (and context) or server"},
-		{`repos: [{name: x, url: u, host: bitbucket}]`, "github or gitlab"},
+		{`repos: [{name: x, url: u, host: bitbucket}]`, `repos[0] (x): host "bitbucket": want github, gitlab or none`},
+		{`repos: [{name: a, host: none, url: "https://h/o/a"}, {name: b, host: none, url: "git@H:o/a.git"}]`, "repos[1] (b): url git@H:o/a.git is the same repository as repos[0]"},
+		{`repos: [{name: a, host: none, url: "https://h/o/a"}, {name: a, host: none, url: "https://h/o/b"}]`, "repos[1] (a): name is already used by repos[0]"},
+		{`repos: [{name: a, host: none, url: "git@h:o/a", sshKeyFile: k}]`, "repos[0] (a): sshKeyFile needs knownHostsFile"},
+		{`repos: [{name: a, host: none, url: "https://h/o/a", sshKeyFile: k, knownHostsFile: kh}]`, "sshKeyFile needs an ssh url"},
+		{`repos: [{name: a, host: none, url: "git@h:o/a", tokenFile: t}]`, "repos[0] (a): tokenFile needs an https url"},
+		{`repos: [{name: a, host: none, url: "https://h/o/a", tokenFile: t, sshKeyFile: k}]`, "not both"},
+		{`repos: [{name: a, host: none, url: "https://me:hunter2@h/o/a"}]`, "credentials do not belong in the url"},
+		{`helmRepos: [{url: "charts.example/x"}]`, `helmRepos[0] (charts.example/x): url: want https://host/path or oci://host/path`},
+		{`helmRepos: [{url: "s3://bucket/charts"}]`, `helmRepos[0] (s3://bucket/charts): scheme "s3": want https or oci`},
+		{`helmRepos: [{url: "https://charts.example", usernameFile: u}]`, "helmRepos[0] (https://charts.example): set usernameFile and passwordFile together"},
+		{`helmRepos: [{url: "http://charts.example", usernameFile: u, passwordFile: p}]`, "never sent over plain http"},
+		{`helmRepos: [{url: "https://Charts.example/"}, {url: "https://charts.example"}]`, "helmRepos[1] (https://charts.example): the same repository as helmRepos[0]"},
+		{`helmIndexTTL: -1s`, "must be positive"},
 		{`listen: ":80"\nunknownField: 1`, "unknownField"},
 	}
 	for _, tc := range cases {
@@ -60,6 +73,55 @@ func TestLoadRefusesBadConfigs(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.text, err, tc.want)
 		}
+	}
+}
+
+func TestLoadReadOnlyReposAndChartRepositories(t *testing.T) {
+	p := write(t, `
+repos:
+  - {name: acme/k8s-gitops, host: github, url: https://github.com/acme/k8s-gitops.git}
+  - {name: apps, host: none, url: "git@gitlab.example:acme/k8s-apps.git", sshKeyFile: id, knownHostsFile: kh, defaultBranch: trunk}
+  - {name: infra, host: none, url: https://git.example/acme/k8s-infrastructure, tokenFile: token}
+helmRepos:
+  - {url: https://charts.jetstack.io}
+  - {url: oci://registry.example/charts, usernameFile: user, passwordFile: pass, caFile: ca.pem}
+helmIndexTTL: 1m
+`)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Repos[1].DefaultBranch != "trunk" || c.Repos[2].DefaultBranch != "main" || c.Repos[2].TokenFile != "token" {
+		t.Errorf("repos = %+v", c.Repos)
+	}
+	if len(c.HelmRepos) != 2 || c.HelmRepos[1].CAFile != "ca.pem" {
+		t.Errorf("helmRepos = %+v", c.HelmRepos)
+	}
+	if served := c.ServedRepos(); len(served) != 1 || served[0].Name != "acme/k8s-gitops" {
+		t.Errorf("served repos = %+v, want only the github one", served)
+	}
+	if c.HelmIndexTTL.String() != "1m0s" || c.FetchInterval.String() != "30s" {
+		t.Errorf("helmIndexTTL %v, fetchInterval %v; want 1m and the default 30s", c.HelmIndexTTL, c.FetchInterval)
+	}
+}
+
+func TestRepoKeyMatchesSpellingsOfOneRepository(t *testing.T) {
+	same := []string{
+		"https://github.com/acme/apps", "https://GitHub.com/Acme/apps.git/", "http://github.com/acme/apps/",
+		"git@github.com:acme/apps.git", "ssh://git@github.com/acme/apps", "ssh://git@github.com:22/acme/apps.git",
+	}
+	for _, u := range same {
+		if RepoKey(u) != RepoKey(same[0]) {
+			t.Errorf("RepoKey(%s) = %s, want %s", u, RepoKey(u), RepoKey(same[0]))
+		}
+	}
+	for _, u := range []string{"https://github.com/acme/apps2", "https://gitlab.com/acme/apps", "https://github.com/acme/apps/sub", "file:///github.com/acme/apps", "https://github.com:8443/acme/apps"} {
+		if RepoKey(u) == RepoKey(same[0]) {
+			t.Errorf("RepoKey(%s) matches %s", u, same[0])
+		}
+	}
+	if HelmRepoKey("oci://reg.example/charts/") != HelmRepoKey("OCI://Reg.example/charts") || HelmRepoKey("oci://reg.example/charts") == HelmRepoKey("https://reg.example/charts") {
+		t.Error("HelmRepoKey: oci and https must differ, case of the host and a trailing slash must not")
 	}
 }
 

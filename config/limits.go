@@ -118,3 +118,6 @@ func (b *ByteSize) UnmarshalJSON(data []byte) error {
 	*b = ByteSize(v << shift)
 	return nil
 }
+
+// String returns the duration as time.Duration writes it.
+func (d Duration) String() string { return time.Duration(d).String() }

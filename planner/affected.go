@@ -49,7 +49,7 @@ func (x *dependencyIndex) Dependencies(app *App) []string {
 }
 
 func (x *dependencyIndex) sourceDeps(app *App, sources []ApplicationSource) []string {
-	refs, err := sourceRefs(sources)
+	refs, err := sourceRefs(sources, nil)
 	if err != nil {
 		return []string{"."}
 	}
@@ -67,7 +67,7 @@ func (x *dependencyIndex) sourceDeps(app *App, sources []ApplicationSource) []st
 		rs := renderSource{app: app, src: src, index: i, path: p, refs: refs}
 		if src.Helm != nil {
 			for _, vf := range src.Helm.ValueFiles {
-				if f, err := valueFilePath(x.repo, rs, vf); err == nil {
+				if _, f, err := valueFilePath(x.repo, rs, vf); err == nil {
 					deps = append(deps, f)
 				}
 			}

@@ -100,7 +100,7 @@ var appsetBadInputs = []struct {
 	{
 		name: "git generator for a foreign repo",
 		spec: "  goTemplate: true\n  generators:\n    - git: {repoURL: 'https://github.com/other/repo.git', directories: [{path: apps/*}]}\n" + appsetBadTemplate,
-		want: []string{"git generator", "repoURL https://github.com/other/repo.git is not the served repository " + appsetRepoURL},
+		want: []string{"git generator", "repository https://github.com/other/repo.git is not in repos[]"},
 	},
 	{
 		name: "matrix with three generators",

@@ -26,11 +26,18 @@ type ExpandOptions struct {
 	Clusters []Cluster
 	// Repo is the served repository at the revision being planned.
 	Repo fs.FS
-	// RepoURL is the served repository's URL. A git generator's repoURL
-	// must name it (compared without ".git", trailing "/", scheme, user
-	// and case of host). Empty means unknown: any repoURL is read from
-	// Repo, with a note.
+	// RepoURL is the served repository's URL. A git generator whose
+	// repoURL names it (compared without ".git", trailing "/", scheme,
+	// user and case of host) at the served revision reads Repo; any other
+	// repository or revision is read through Repositories. Empty means
+	// unknown (the CLI): every git generator then reads through
+	// Repositories.
 	RepoURL string
+	// Branch is the branch Repo stands for; see Source.Branch.
+	Branch string
+	// Repositories reads the other repositories git generators name; nil
+	// makes each of them an *UnlistedSourceError.
+	Repositories Repositories
 	// GitFileGlobbing selects how git files generators match their paths:
 	// Argo CD's default (empty or GitFileGlobbingDefault) or
 	// GitFileGlobbingStrict.
@@ -47,6 +54,9 @@ type ExpandOptions struct {
 	// follow as Argo CD would (such as a git generator's revision). Nil
 	// drops them.
 	Note func(note string)
+
+	// reader is the Discover pass's, so that its fetches are shared.
+	reader *sourceReader
 }
 
 // ExpandError is a failure to expand one ApplicationSet: a bad generator,
@@ -92,10 +102,13 @@ type paramSet = map[string]any
 
 // expander holds what one Expand call needs.
 type expander struct {
-	set   *ApplicationSet
-	opts  ExpandOptions
-	r     *paramTemplater
-	noted map[string]bool
+	// ctx bounds the reads of git generators.
+	ctx    context.Context
+	reader *sourceReader
+	set    *ApplicationSet
+	opts   ExpandOptions
+	r      *paramTemplater
+	noted  map[string]bool
 	// maxApps is the most parameter sets any generator may produce.
 	maxApps int
 }
@@ -155,7 +168,11 @@ func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Appl
 		return nil, s.fail(-1, nil, errTemplatePatchNeedsGoTemplate)
 	}
 	defer r.guard(ctx, opts.Limits.MaxRenderedBytesPerApp)()
-	x := &expander{set: s, opts: opts, r: r, noted: map[string]bool{}, maxApps: opts.Limits.MaxAppsPerAppSet}
+	rd := opts.reader
+	if rd == nil {
+		rd = newSourceReader(Source{Repo: opts.Repo, RepoURL: opts.RepoURL, Revision: opts.Revision, Branch: opts.Branch, Repositories: opts.Repositories})
+	}
+	x := &expander{ctx: ctx, set: s, opts: opts, r: r, noted: map[string]bool{}, maxApps: opts.Limits.MaxAppsPerAppSet, reader: rd}
 	var apps []Application
 	seen := map[string]generatedBy{}
 	for i := range s.Spec.Generators {

@@ -62,7 +62,7 @@ func TestExpandGolden(t *testing.T) {
 	}{
 		{name: "prometheus-stack", apps: 3},
 		{name: "microservices", apps: 9},
-		{name: "git-directories", apps: 3, notes: `revision "release-1.4" ignored`},
+		{name: "git-directories", apps: 3},
 		{name: "git-files", apps: 4},
 		{name: "merge", apps: 6},
 		{name: "legacy", apps: 3},

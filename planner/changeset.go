@@ -46,6 +46,10 @@ type AppDiff struct {
 	// made, e.g. that a cluster was unreachable and the base branch was
 	// used instead.
 	Note string `json:"note,omitempty"`
+	// Sources says what each of the app's sources was read at on the head
+	// side (the base side for a removed app): targetRevision and the
+	// commit or chart version it resolved to.
+	Sources []SourceRevision `json:"sources,omitempty"`
 	// Before and After are the app as it was and as it will be; either is
 	// nil for an added or removed app.
 	Before *App `json:"-"`

@@ -16,10 +16,23 @@ type Source struct {
 	// Repo is the repository's tree at Revision.
 	Repo fs.FS
 	// RepoURL is the URL Applications use for this repository; sources
-	// naming it (or naming no repository) are read from Repo.
+	// naming it (or naming no repository) at the served revision are read
+	// from Repo. Empty means unknown (the CLI): then every source that
+	// names a repoURL is read through Repositories.
 	RepoURL string
 	// Revision is the commit the tree belongs to, for reports.
 	Revision string
+	// Branch is the branch Repo stands for: the default branch, or the
+	// branch a pull request targets. A source of this repository whose
+	// targetRevision is Branch, HEAD, empty or Revision reads Repo; any
+	// other targetRevision goes through Repositories. Empty means "main"
+	// or "master".
+	Branch string
+	// Repositories reads every other repository and chart repository the
+	// apps' sources and git generators name. Nil reads nothing else: a
+	// source of another repository, or of this one at another revision,
+	// is then an *UnlistedSourceError naming it.
+	Repositories Repositories
 	// Config is the repository's .gitwave.yaml merged with flags.
 	Config RepoConfig
 	// Clusters are the clusters from gitwave's own configuration; Argo CD
@@ -41,8 +54,11 @@ type Inventory struct {
 	// Files are the repository files that declare apps or clusters.
 	Files []string
 
-	// parents holds the rendered objects of app-of-apps parents.
-	rendered map[AppKey][]Rendered
+	// rendered holds what app-of-apps parents rendered.
+	rendered map[AppKey]renderOutput
+	// reader reads the sources of this inventory's apps; its fetches are
+	// shared by every Plan of the inventory.
+	reader *sourceReader
 }
 
 // Planner turns a repository into apps, objects and change sets. The zero
@@ -69,11 +85,17 @@ const maxAppDepth = 10
 // ApplicationSets expanded over their generators, and the children of apps
 // of apps, recursively.
 func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) {
+	return p.discover(ctx, newSourceReader(src), src)
+}
+
+// discover is Discover with the reader its renders use, which DiffRevisions
+// shares between the two revisions it compares.
+func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
 	sc, err := scanRepo(ctx, src.Repo, src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}
-	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey][]Rendered{}}
+	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey]renderOutput{}, reader: rd}
 	inv.Clusters, inv.Errors = mergeClusters(src.Clusters, sc.Clusters, inv.Errors)
 	for _, m := range sc.Manifests {
 		inv.Files = append(inv.Files, m.File)
@@ -82,7 +104,7 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 		inv.Files = append(inv.Files, c.Source)
 	}
 	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: map[AppKey]*App{}}
-	roots := rootManifests(sc, src)
+	roots := rootManifests(sc, src, inv.reader)
 	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
 	for _, m := range roots {
 		d.expandManifest(ctx, m, "", nil, nil)
@@ -143,7 +165,7 @@ func mergeStrings(base, over map[string]string) map[string]string {
 // rootManifests picks the roots: with Config.Apps, every manifest found
 // there; otherwise the manifests that no same-repository Application's
 // source path contains.
-func rootManifests(sc *scan, src Source) []manifest {
+func rootManifests(sc *scan, src Source, rd *sourceReader) []manifest {
 	if len(src.Config.Apps) > 0 {
 		return sc.Manifests
 	}
@@ -157,7 +179,7 @@ func rootManifests(sc *scan, src Source) []manifest {
 			continue
 		}
 		for _, s := range a.Spec.AllSources() {
-			if s.Path != "" && sameRepo(s.RepoURL, src.RepoURL) {
+			if s.Path != "" && s.Chart == "" && rd.isServedURL(s.RepoURL) && rd.isServedRevision(s.TargetRevision) {
 				parents = append(parents, path.Clean(s.Path))
 			}
 		}
@@ -169,12 +191,6 @@ func rootManifests(sc *scan, src Source) []manifest {
 		}
 	}
 	return roots
-}
-
-// sameRepo reports whether a source's repoURL names the served repository;
-// an empty URL on either side counts as the same.
-func sameRepo(a, b string) bool {
-	return a == "" || b == "" || normalizeRepoURL(a) == normalizeRepoURL(b)
 }
 
 // discovery is one Discover call's state.
@@ -209,7 +225,8 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 		}
 		set.File, set.Line = m.File, m.Line
 		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
-			Revision: d.src.Revision, GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits})
+			Revision: d.src.Revision, Branch: d.src.Branch, Repositories: d.src.Repositories,
+			GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits, reader: d.inv.reader})
 		if err != nil {
 			d.fail(err)
 			return
@@ -270,20 +287,22 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	app.Order = append(slices.Clone(order), app.Wave)
 	d.seen[app.Key()] = app
 	d.inv.Apps = append(d.inv.Apps, app)
-	if !d.mayHoldApps(app) {
+	if !d.mayHoldApps(ctx, app) {
 		return
 	}
-	objs, err := d.p.Renderer.renderLimited(ctx, d.src.Repo, app, d.p.Limits)
+	out, err := d.p.Renderer.renderLimited(ctx, d.inv.reader, app, d.p.Limits)
 	if err != nil {
 		d.fail(err)
 		return
 	}
-	d.inv.rendered[app.Key()] = objs
+	d.inv.rendered[app.Key()] = out
 	var children []manifest
-	for _, r := range objs {
+	for _, r := range out.objs {
 		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
 			children = append(children, manifest{File: r.File, Line: r.Line, Obj: r.Object})
-			d.inv.Files = append(d.inv.Files, r.File)
+			if r.Source < len(out.sources) && out.sources[r.Source].Served {
+				d.inv.Files = append(d.inv.Files, r.File)
+			}
 		}
 	}
 	slices.SortStableFunc(children, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
@@ -292,11 +311,23 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 	}
 }
 
-// mayHoldApps reports whether any source of app, read from this
-// repository, has a file that mentions an Application.
-func (d *discovery) mayHoldApps(app *App) bool {
+// mayHoldApps reports whether app may render Applications: a source read
+// from another repository or revision may, and one read from the served
+// tree may when a file under its path mentions an Application.
+func (d *discovery) mayHoldApps(ctx context.Context, app *App) bool {
+	rd := d.inv.reader
 	for _, s := range app.Spec.AllSources() {
-		if !sameRepo(s.RepoURL, d.src.RepoURL) || s.Chart != "" {
+		if s.Chart != "" || s.Ref != "" && s.Path == "" {
+			continue
+		}
+		if !rd.isServedURL(s.RepoURL) || !rd.isServedRevision(s.TargetRevision) {
+			// Fetching the tree counts against a render's deadline.
+			fctx, cancel := context.WithTimeout(ctx, d.p.Limits.WithDefaults().RenderTimeout)
+			found := rd.mentionsApps(fctx, s.RepoURL, s.TargetRevision, s.Path)
+			cancel()
+			if found {
+				return true
+			}
 			continue
 		}
 		for _, f := range d.argoFiles {

@@ -22,10 +22,17 @@
 //     CheckObjects hold an app, and the objects Plan gives it, to its
 //     project as Argo CD does, and name which rule refused which object.
 //
-// The planner is pure: it reads nothing but the fs.FS it is given, makes no
-// network call and knows no cluster. Kustomize is handed only paths inside
-// the repository (kustomizeSandbox), so it never runs git or fetches a URL;
-// Helm charts must vendor their dependencies. Everything in a pull request
+// The planner is pure: it reads the fs.FS it is given and, for sources of
+// other repositories, other revisions and chart repositories, only what
+// the Source's Repositories hands it (each repoURL and revision resolved
+// once per pass and recorded as a SourceRevision); it makes no network
+// call itself and knows no cluster. A source naming a repository it was
+// not given is an *UnlistedSourceError, never a read of the served
+// repository. Kustomize is handed only paths inside the source's tree
+// (kustomizeSandbox), so it never runs git or fetches a URL; chart
+// dependencies missing from charts/ come through Repositories.
+// Inventory.AppsReading finds the apps a change in a source repository
+// concerns. Everything in a pull request
 // is untrusted, so each render and expansion is bounded by Limits: a
 // deadline after which it is abandoned, and caps on apps, objects and
 // bytes, each failing with a *LimitError. The one thing it may ask of a cluster,

@@ -12,41 +12,37 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// git returns the parameter sets of a git generator, read from the served
-// repository: one per matching directory, or one per object in each
-// matching JSON or YAML file.
+// git returns the parameter sets of a git generator, read from its
+// repository at its revision: one per matching directory, or one per
+// object in each matching JSON or YAML file.
 func (x *expander) git(g *GitGenerator) ([]paramSet, error) {
-	if err := x.checkRepo(g); err != nil {
+	t, err := x.gitTree(g)
+	if err != nil {
 		return nil, err
 	}
 	switch {
 	case len(g.Directories) > 0 && len(g.Files) > 0:
 		return nil, errors.New("directories and files are both set; use one git generator for each")
 	case len(g.Directories) > 0:
-		return x.gitDirectories(g)
+		return x.gitDirectories(g, t)
 	case len(g.Files) > 0:
-		return x.gitFiles(g)
+		return x.gitFiles(g, t)
 	}
 	return nil, errors.New("neither directories nor files is set")
 }
 
-// checkRepo makes sure the generator reads the served repository.
-func (x *expander) checkRepo(g *GitGenerator) error {
-	switch {
-	case x.opts.Repo == nil:
-		return fmt.Errorf("repoURL %s: no repository to read", g.RepoURL)
-	case g.RepoURL == "":
-		return errors.New("repoURL is empty")
-	case x.opts.RepoURL == "":
-		x.note("served repository URL unknown; git generator repoURL %s is read from the served repository", g.RepoURL)
-	case repoURLKey(g.RepoURL) != repoURLKey(x.opts.RepoURL):
-		return fmt.Errorf("repoURL %s is not the served repository %s: the planner reads only the served repository, at one revision",
-			g.RepoURL, x.opts.RepoURL)
+// gitTree returns the tree the generator reads: the served repository at
+// the served revision, or its repository at its revision through
+// Repositories, never the served repository for another one.
+func (x *expander) gitTree(g *GitGenerator) (gitTree, error) {
+	if strings.TrimSpace(g.RepoURL) == "" {
+		return gitTree{}, errors.New("repoURL is empty")
 	}
-	if g.Revision != "" && g.Revision != "HEAD" {
-		x.note("git generator revision %q ignored: the planner reads the revision being planned", g.Revision)
+	t, err := x.reader.tree(x.ctx, g.RepoURL, g.Revision)
+	if err != nil {
+		return gitTree{}, fmt.Errorf("repoURL %s: %w", g.RepoURL, err)
 	}
-	return nil
+	return t, nil
 }
 
 // repoURLKey reduces a Git URL to host and path so that
@@ -68,13 +64,13 @@ func repoURLKey(raw string) string {
 
 // gitDirectories keeps the repository's directories that match an included
 // pattern and no excluded one, in lexical order, as Argo CD does.
-func (x *expander) gitDirectories(g *GitGenerator) ([]paramSet, error) {
+func (x *expander) gitDirectories(g *GitGenerator, t gitTree) ([]paramSet, error) {
 	for i, d := range g.Directories {
 		if _, err := path.Match(d.Path, ""); err != nil {
 			return nil, fmt.Errorf("directories[%d]: bad pattern %q: %w", i, d.Path, err)
 		}
 	}
-	dirs, err := gitListDirectories(x.opts.Repo)
+	dirs, err := gitListDirectories(t.fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +87,7 @@ func (x *expander) gitDirectories(g *GitGenerator) ([]paramSet, error) {
 			continue
 		}
 		p := paramSet{}
-		x.addPathParams(p, g.PathParamPrefix, dir, "")
+		x.addPathParams(p, g.PathParamPrefix, dir, "", t.revision)
 		if err := x.addValues(p, g.Values); err != nil {
 			return nil, fmt.Errorf("directory %s: %w", dir, err)
 		}
@@ -125,14 +121,14 @@ func gitListDirectories(repo fs.FS) ([]string, error) {
 // gitFiles reads the files matching an included pattern and no excluded
 // one, sorted by path. A file holds one object or a list of objects. Each
 // file is resolved inside the repository before it is read.
-func (x *expander) gitFiles(g *GitGenerator) ([]paramSet, error) {
-	files, err := gitMatchFiles(x.opts.Repo, g.Files, x.opts.GitFileGlobbing)
+func (x *expander) gitFiles(g *GitGenerator, t gitTree) ([]paramSet, error) {
+	files, err := gitMatchFiles(t.fsys, g.Files, x.opts.GitFileGlobbing)
 	if err != nil {
 		return nil, err
 	}
 	var sets []paramSet
 	for _, file := range files {
-		data, err := x.readGitFile(file)
+		data, err := x.readGitFile(t.fsys, file)
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +150,7 @@ func (x *expander) gitFiles(g *GitGenerator) ([]paramSet, error) {
 					p[k] = v
 				}
 			}
-			x.addPathParams(p, g.PathParamPrefix, path.Dir(file), file)
+			x.addPathParams(p, g.PathParamPrefix, path.Dir(file), file, t.revision)
 			if err := x.addValues(p, g.Values); err != nil {
 				return nil, fmt.Errorf("file %s: %w", file, err)
 			}
@@ -168,8 +164,8 @@ func (x *expander) gitFiles(g *GitGenerator) ([]paramSet, error) {
 // inside the repository. A link that leaves the repository is an error
 // with Argo CD's default matching, and skipped with a note with the strict
 // matching, which Argo CD also skips it in; nil data means skipped.
-func (x *expander) readGitFile(file string) ([]byte, error) {
-	resolved, err := ResolveRepoPath(x.opts.Repo, file)
+func (x *expander) readGitFile(repo fs.FS, file string) ([]byte, error) {
+	resolved, err := ResolveRepoPath(repo, file)
 	if err != nil {
 		if x.opts.GitFileGlobbing == GitFileGlobbingStrict {
 			x.note("git generator file %s ignored: %v", file, err)
@@ -177,7 +173,7 @@ func (x *expander) readGitFile(file string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("file %s: %w", file, err)
 	}
-	data, err := fs.ReadFile(x.opts.Repo, resolved)
+	data, err := fs.ReadFile(repo, resolved)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
@@ -199,8 +195,9 @@ func parseParamFile(data []byte) ([]map[string]any, error) {
 }
 
 // addPathParams adds the path parameters of a directory (file empty) or of
-// a file in dir, under prefix when set, as Argo CD names them.
-func (x *expander) addPathParams(p paramSet, prefix, dir, file string) {
+// a file in dir, under prefix when set, as Argo CD names them; sha is the
+// commit the generator read.
+func (x *expander) addPathParams(p paramSet, prefix, dir, file, sha string) {
 	segments := strings.Split(dir, "/")
 	if x.r.goTemplate {
 		pp := map[string]any{
@@ -214,18 +211,18 @@ func (x *expander) addPathParams(p paramSet, prefix, dir, file string) {
 			pp["filenameNormalized"] = normalizeName(path.Base(file))
 		}
 		if prefix != "" {
-			p[prefix] = map[string]any{"path": pp, "commitSHA": x.opts.Revision}
+			p[prefix] = map[string]any{"path": pp, "commitSHA": sha}
 		} else {
 			p["path"] = pp
-			p["commitSHA"] = x.opts.Revision
+			p["commitSHA"] = sha
 		}
 		return
 	}
-	name, sha := "path", "commitSHA"
+	name, shaName := "path", "commitSHA"
 	if prefix != "" {
-		name, sha = prefix+".path", prefix+".commitSHA"
+		name, shaName = prefix+".path", prefix+".commitSHA"
 	}
-	p[sha] = x.opts.Revision
+	p[shaName] = sha
 	p[name] = dir
 	p[name+".basename"] = path.Base(dir)
 	p[name+".basenameNormalized"] = normalizeName(path.Base(dir))

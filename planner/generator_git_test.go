@@ -2,7 +2,7 @@ package planner
 
 import (
 	"context"
-	"strings"
+	"errors"
 	"testing"
 	"testing/fstest"
 )
@@ -32,8 +32,9 @@ func TestRepoURLKey(t *testing.T) {
 }
 
 // TestGitGeneratorLegacyParams checks the flattened parameters of git
-// files and directories in the legacy form, and that an unknown served
-// URL is accepted with a note.
+// files and directories in the legacy form, and that with the served URL
+// unknown (the CLI) the generator's repoURL is refused as unlisted instead
+// of being read from the served repository.
 func TestGitGeneratorLegacyParams(t *testing.T) {
 	repo := fstest.MapFS{
 		"envs/prod/eu/cfg.json": {Data: []byte(`{"cluster": {"name": "eu", "zones": ["a", "b"]}}`)},
@@ -53,15 +54,16 @@ func TestGitGeneratorLegacyParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var notes []string
-	apps, err := set.Expand(context.Background(), ExpandOptions{Repo: repo, Note: func(n string) { notes = append(notes, n) }})
+	_, err = set.Expand(context.Background(), ExpandOptions{Repo: repo})
+	var unlisted *UnlistedSourceError
+	if !errors.As(err, &unlisted) || unlisted.RepoURL != "https://example.com/any.git" {
+		t.Fatalf("with the served URL unknown: err = %v, want an UnlistedSourceError naming https://example.com/any.git", err)
+	}
+	apps, err := set.Expand(context.Background(), ExpandOptions{Repo: repo, RepoURL: "https://example.com/any.git"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(apps) != 1 || apps[0].Metadata.Name != "eu-eu-prod-b" || apps[0].Spec.Source.Path != "envs/prod/eu/cfg.json" {
 		t.Fatalf("got %+v, want one app eu-eu-prod-b with path envs/prod/eu/cfg.json", apps)
-	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "served repository URL unknown") {
-		t.Errorf("notes = %q, want one saying the served URL is unknown", notes)
 	}
 }

@@ -190,3 +190,12 @@ func byteSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// max returns the per-app byte limit, which also bounds each chart archive
+// a render fetches. A nil budget gives the default.
+func (b *renderBudget) max() int64 {
+	if b == nil {
+		return DefaultMaxRenderedBytesPerApp
+	}
+	return b.maxBytes
+}

@@ -14,19 +14,28 @@ import (
 type AppPlan struct {
 	App     *App
 	Objects []*Object
+	// Sources says what each of the app's sources, in spec order, was read
+	// at: the targetRevision it names and the commit or chart version that
+	// resolved to.
+	Sources []SourceRevision
 }
 
 // Plan renders an app and orders its objects. Namespaced objects without a
 // namespace get the app's destination namespace. Two objects with the same
-// key are an error naming both files.
+// key are an error naming both files. repo is the served tree inv was
+// discovered from; sources of other repositories and revisions are read
+// through the Repositories of inv's Source, each repoURL and revision
+// resolved once for the whole inventory. With a nil inv only repo is read,
+// as Renderer.Render reads it.
 func (p *Planner) Plan(ctx context.Context, inv *Inventory, repo fs.FS, app *App) (*AppPlan, error) {
-	rendered, ok := inv.renderedOf(app)
+	out, ok := inv.renderedOf(app)
 	if !ok {
 		var err error
-		if rendered, err = p.Renderer.renderLimited(ctx, repo, app, p.Limits); err != nil {
+		if out, err = p.Renderer.renderLimited(ctx, inv.readerFor(repo, app), app, p.Limits); err != nil {
 			return nil, err
 		}
 	}
+	rendered := out.objs
 	var plain []*unstructured.Unstructured
 	for _, r := range rendered {
 		if !isArgoKind(r.Object, "Application") && !isArgoKind(r.Object, "ApplicationSet") {
@@ -34,7 +43,7 @@ func (p *Planner) Plan(ctx context.Context, inv *Inventory, repo fs.FS, app *App
 		}
 	}
 	scope := newCRDScope(plain, p.scope())
-	plan := &AppPlan{App: app}
+	plan := &AppPlan{App: app, Sources: out.sources}
 	where := map[ResourceKey]Rendered{}
 	for _, r := range rendered {
 		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
@@ -96,18 +105,28 @@ func location(r Rendered) string {
 }
 
 // renderedOf returns what Discover already rendered for an app of apps.
-func (inv *Inventory) renderedOf(app *App) ([]Rendered, bool) {
+func (inv *Inventory) renderedOf(app *App) (renderOutput, bool) {
 	if inv == nil {
-		return nil, false
+		return renderOutput{}, false
 	}
 	r, ok := inv.rendered[app.Key()]
 	return r, ok
 }
 
+// readerFor returns the reader of inv's Source with repo as the served
+// tree, or, without an inventory, a reader of repo alone as the
+// repository of app's first source.
+func (inv *Inventory) readerFor(repo fs.FS, app *App) *sourceReader {
+	if inv == nil || inv.reader == nil {
+		return appRepoReader(repo, app)
+	}
+	return inv.reader.withServed(repo)
+}
+
 // HoldsApps reports whether an app renders Applications or ApplicationSets:
 // an app of apps, whose children gitwave deploys as apps of their own.
 func (inv *Inventory) HoldsApps(app *App) bool {
-	for _, r := range inv.rendered[app.Key()] {
+	for _, r := range inv.rendered[app.Key()].objs {
 		if isArgoKind(r.Object, "Application") || isArgoKind(r.Object, "ApplicationSet") {
 			return true
 		}

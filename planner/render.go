@@ -80,9 +80,10 @@ func fileErr(file string, line int, err error) *RenderError {
 }
 
 // RenderOptions tunes a Renderer. The zero value is the default: Helm
-// templates rendered as `helm template` does, parsed charts cached. No
-// option lets a render fetch anything: Kustomize reads only paths inside
-// the repository and Helm only vendored charts.
+// templates rendered as `helm template` does, parsed charts cached. A
+// render reads other repositories and chart repositories only through the
+// Repositories of the Source it plans; Kustomize reads only paths inside
+// the source's tree.
 type RenderOptions struct {
 	// HelmStrict renders Helm templates with missingkey=error (as
 	// `helm lint --strict`), so a reference to a value that is not set is a
@@ -120,34 +121,66 @@ type renderSource struct {
 	app   *App
 	src   *ApplicationSource
 	index int
-	// path is the cleaned repository path of the source.
+	// repo is the tree the source reads: the served repository, another
+	// repository at the source's targetRevision, or an unpacked chart.
+	repo fs.FS
+	// path is the cleaned path of the source in repo.
 	path string
-	// refs maps "$name" to the repository root of a `ref:` source; every
-	// source here reads the same repository, so the root is always ".".
-	refs map[string]string
+	// refs maps "$name" to the tree of the `ref:` source of that name.
+	refs map[string]refSource
+	// reader fetches chart dependencies; nil fetches nothing.
+	reader *sourceReader
 	// budget counts the objects and bytes the app renders; nil counts
 	// nothing.
 	budget *renderBudget
 }
 
+// refSource is the tree a `$name/...` value file is read from; a nil fsys
+// means the tree of the source reading it.
+type refSource struct {
+	fsys fs.FS
+}
+
+// renderOutput is one render of an app: its objects, and what each of its
+// sources was read at.
+type renderOutput struct {
+	objs    []Rendered
+	sources []SourceRevision
+}
+
 // Render returns the objects app deploys, in the order its sources produce
-// them, sources concatenated in spec order. repo is the app's repository at
-// the app's revision, rooted at the repository root. Every error is a
+// them, sources concatenated in spec order. repo is the tree of the
+// repository of the app's first source, at that source's targetRevision,
+// rooted at the repository root: a source naming another repository,
+// another revision or a chart repository is an *UnlistedSourceError (a
+// Planner reads those through Source.Repositories). Every error is a
 // *RenderError naming the app and its cluster. The default Limits apply;
 // a Planner renders within its own.
 func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered, error) {
-	return r.renderLimited(ctx, repo, app, Limits{})
+	out, err := r.renderLimited(ctx, appRepoReader(repo, app), app, Limits{})
+	return out.objs, err
+}
+
+// appRepoReader reads repo as the repository of app's first source at that
+// source's targetRevision, and nothing else.
+func appRepoReader(repo fs.FS, app *App) *sourceReader {
+	src := Source{Repo: repo}
+	if s := app.Spec.AllSources(); len(s) > 0 && s[0].Chart == "" {
+		src.RepoURL, src.Revision = s[0].RepoURL, s[0].TargetRevision
+	}
+	return newSourceReader(src)
 }
 
 // renderLimited renders app within the limits: a render still running at
 // l.RenderTimeout is abandoned and fails with "render of APP exceeded
 // 60s"; one that produces more objects or bytes than allowed fails with
-// the limit it passed.
-func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Limits) ([]Rendered, error) {
+// the limit it passed. Fetching other repositories' trees and charts
+// counts against the same deadline.
+func (r *Renderer) renderLimited(ctx context.Context, rd *sourceReader, app *App, l Limits) (renderOutput, error) {
 	l = l.WithDefaults()
 	budget := newRenderBudget(app.Name, l)
-	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) ([]Rendered, error) {
-		return r.render(ctx, repo, app, budget)
+	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) (renderOutput, error) {
+		return r.render(ctx, rd, app, budget)
 	})
 	if timedOut {
 		err = &LimitError{What: "render of " + app.Name, Limit: "renderTimeout", Message: "exceeded " + seconds(l.RenderTimeout)}
@@ -158,64 +191,93 @@ func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Li
 			re = &RenderError{Err: err}
 		}
 		re.App, re.Cluster = app.Name, app.Cluster.Name
-		return nil, re
+		return renderOutput{}, re
 	}
 	return out, nil
 }
 
-func (r *Renderer) render(ctx context.Context, repo fs.FS, app *App, budget *renderBudget) ([]Rendered, error) {
+func (r *Renderer) render(ctx context.Context, rd *sourceReader, app *App, budget *renderBudget) (renderOutput, error) {
 	sources := app.Spec.AllSources()
 	if len(sources) == 0 {
-		return nil, fileErr(app.File, app.Line, errors.New("the Application has no source"))
+		return renderOutput{}, fileErr(app.File, app.Line, errors.New("the Application has no source"))
 	}
-	refs, err := sourceRefs(sources)
+	trees, revs, err := resolveSources(ctx, rd, sources)
 	if err != nil {
-		return nil, fileErr(app.File, app.Line, err)
+		return renderOutput{}, fileErr(app.File, app.Line, err)
 	}
-	var out []Rendered
+	refs, err := sourceRefs(sources, trees)
+	if err != nil {
+		return renderOutput{}, fileErr(app.File, app.Line, err)
+	}
+	out := renderOutput{sources: revs}
 	for i := range sources {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return renderOutput{}, err
 		}
 		src := &sources[i]
 		if src.Ref != "" && src.Path == "" && src.Chart == "" {
 			continue // a values-only source: its files are read through $ref
 		}
-		objs, err := r.renderOne(ctx, repo, renderSource{app: app, src: src, index: i, refs: refs, budget: budget})
+		rs := renderSource{app: app, src: src, index: i, repo: trees[i].fsys, refs: refs, reader: rd, budget: budget}
+		var objs []Rendered
+		if src.Chart != "" {
+			var a ChartArchive
+			objs, a, err = r.renderChartSource(ctx, rs)
+			out.sources[i].Revision, out.sources[i].Digest = a.Version, a.Digest
+		} else {
+			objs, err = r.renderOne(ctx, rs)
+		}
 		if err != nil {
-			return nil, err
+			return renderOutput{}, err
 		}
 		if err := budget.addObjects(len(objs), firstNonEmpty(src.Path, app.File)); err != nil {
-			return nil, err
+			return renderOutput{}, err
 		}
-		out = append(out, objs...)
+		out.objs = append(out.objs, objs...)
 	}
 	return out, nil
 }
 
-// sourceRefs checks that every source reads the one repository the planner
-// was given and returns the `$ref` names that value files may use.
-func sourceRefs(sources []ApplicationSource) (map[string]string, error) {
-	refs := map[string]string{}
-	repoURL := ""
+// resolveSources finds the tree of every Git source, each at its
+// targetRevision, and starts each source's SourceRevision. Chart sources
+// are fetched when rendered.
+func resolveSources(ctx context.Context, rd *sourceReader, sources []ApplicationSource) ([]gitTree, []SourceRevision, error) {
+	trees := make([]gitTree, len(sources))
+	revs := make([]SourceRevision, len(sources))
 	for i, s := range sources {
 		if s.Plugin != nil {
-			return nil, fmt.Errorf("source %d: config management plugins are not supported", i+1)
+			return nil, nil, fmt.Errorf("source %d: config management plugins are not supported", i+1)
+		}
+		revs[i] = SourceRevision{RepoURL: s.RepoURL, Path: s.Path, Chart: s.Chart, Ref: s.Ref, TargetRevision: s.TargetRevision}
+		if s.Chart != "" {
+			continue
+		}
+		t, err := rd.tree(ctx, s.RepoURL, s.TargetRevision)
+		if err != nil {
+			return nil, nil, fmt.Errorf("source %d: %w", i+1, err)
+		}
+		trees[i], revs[i].Revision, revs[i].Served = t, t.revision, t.served
+	}
+	return trees, revs, nil
+}
+
+// sourceRefs returns the `$ref` names that value files may use, each with
+// the tree of its source; trees may be nil (every ref then reads the tree
+// of the source using it).
+func sourceRefs(sources []ApplicationSource, trees []gitTree) (map[string]refSource, error) {
+	refs := map[string]refSource{}
+	for i, s := range sources {
+		if s.Ref == "" {
+			continue
 		}
 		if s.Chart != "" {
-			return nil, fmt.Errorf("source %d: chart %q from %s: remote Helm chart repositories are not supported: vendor the chart into the repo", i+1, s.Chart, s.RepoURL)
+			return nil, fmt.Errorf("source %d: ref %q is set on a chart source: $ref value files are read from Git sources", i+1, s.Ref)
 		}
-		if s.RepoURL != "" {
-			norm := normalizeRepoURL(s.RepoURL)
-			if repoURL == "" {
-				repoURL = norm
-			} else if norm != repoURL {
-				return nil, fmt.Errorf("source %d: repoURL %s differs from %s: every source must read the application's own repository", i+1, s.RepoURL, sources[0].RepoURL)
-			}
+		var ref refSource
+		if trees != nil {
+			ref.fsys = trees[i].fsys
 		}
-		if s.Ref != "" {
-			refs["$"+s.Ref] = "."
-		}
+		refs["$"+s.Ref] = ref
 	}
 	return refs, nil
 }
@@ -228,8 +290,9 @@ func normalizeRepoURL(u string) string {
 	return strings.TrimSuffix(u, ".git")
 }
 
-// renderOne renders one source with the renderer its type calls for.
-func (r *Renderer) renderOne(ctx context.Context, repo fs.FS, rs renderSource) ([]Rendered, error) {
+// renderOne renders one Git source with the renderer its type calls for.
+func (r *Renderer) renderOne(ctx context.Context, rs renderSource) ([]Rendered, error) {
+	repo := rs.repo
 	p, err := repoFile(repo, ".", rs.src.Path)
 	if err != nil {
 		return nil, fileErr(rs.app.File, rs.app.Line, fmt.Errorf("source path: %w", err))

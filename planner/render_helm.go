@@ -27,15 +27,22 @@ import (
 // manifests in Helm's install order, then the hooks (test hooks dropped,
 // other hooks kept with their annotations); NOTES.txt is dropped.
 func (r *Renderer) renderHelm(ctx context.Context, repo fs.FS, rs renderSource) ([]Rendered, error) {
-	h := rs.src.Helm
-	if h == nil {
-		h = &ApplicationSourceHelm{}
-	}
 	ch, err := r.loadChart(repo, rs.path)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkVendoredDependencies(rs.path, ch); err != nil {
+	return r.renderChart(ctx, repo, rs, ch)
+}
+
+// renderChart renders ch, a private copy of the chart at rs.path in repo,
+// with the source's values; dependencies missing from its charts/ are
+// fetched first.
+func (r *Renderer) renderChart(ctx context.Context, repo fs.FS, rs renderSource, ch *chart.Chart) ([]Rendered, error) {
+	h := rs.src.Helm
+	if h == nil {
+		h = &ApplicationSourceHelm{}
+	}
+	if err := r.addDependencies(ctx, rs, rs.path, ch, 0); err != nil {
 		return nil, err
 	}
 	vals, err := helmValues(repo, rs, h)
@@ -76,24 +83,6 @@ func (r *Renderer) renderHelm(ctx context.Context, repo fs.FS, rs renderSource) 
 		}
 	}
 	return helmObjects(rs.path, ch, files, h.SkipCrds)
-}
-
-// checkVendoredDependencies refuses a chart that declares a dependency
-// missing from its charts/ directory, as `helm template` does without
-// --dependency-update. gitwave never downloads a chart: a dependency from a
-// chart repository must be vendored.
-func checkVendoredDependencies(chartDir string, ch *chart.Chart) error {
-	vendored := map[string]bool{}
-	for _, d := range ch.Dependencies() {
-		vendored[d.Name()] = true
-	}
-	for _, d := range ch.Metadata.Dependencies {
-		if !vendored[d.Name] {
-			return fileErr(joinRepo(chartDir, "Chart.yaml"), lineOf(chartFile(ch), "name: "+d.Name),
-				fmt.Errorf("chart dependency %s (repository %s) is not vendored in charts/: gitwave never downloads charts; run `helm dependency build` and commit charts/", d.Name, d.Repository))
-		}
-	}
-	return nil
 }
 
 // helmObjects splits rendered templates into objects in `helm template`

@@ -297,11 +297,12 @@ func BenchmarkRenderKustomize(b *testing.B) {
 	}
 }
 
-// TestRenderHelmNeverDownloadsDependencies checks that a chart dependency
-// from a chart repository is never fetched: one vendored in charts/ is
-// rendered, one that is not is an error naming Chart.yaml and the
-// dependency, and the repository receives no request.
-func TestRenderHelmNeverDownloadsDependencies(t *testing.T) {
+// TestRenderHelmDependencyNeedsListedRepository checks that a chart
+// dependency from a chart repository is fetched only through
+// Repositories: one vendored in charts/ is rendered, one that is not, with
+// no Repositories, is an error naming Chart.yaml, the dependency and the
+// unlisted repository, and the repository receives no request.
+func TestRenderHelmDependencyNeedsListedRepository(t *testing.T) {
 	var hits atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
 	defer srv.Close()
@@ -314,7 +315,7 @@ func TestRenderHelmNeverDownloadsDependencies(t *testing.T) {
 		"c/charts/sub/templates/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-sub\n",
 	}
 	re := renderErr(t, &Renderer{}, mapRepo(files), testApp(ApplicationSource{Path: "c"}))
-	checkErr(t, re, "c/Chart.yaml", 8, "chart dependency redis", "not vendored")
+	checkErr(t, re, "c/Chart.yaml", 8, "chart dependency redis", "chart repository "+srv.URL+" is not in helmRepos[]")
 	files["c/charts/redis/Chart.yaml"] = "apiVersion: v2\nname: redis\nversion: 1.0.0\n"
 	objs := mustRender(t, &Renderer{}, mapRepo(files), testApp(ApplicationSource{Path: "c"}))
 	find(t, objs, "ConfigMap", "from-sub")

@@ -40,11 +40,11 @@ func helmValues(repo fs.FS, rs renderSource, h *ApplicationSourceHelm) (map[stri
 		}
 	}
 	for _, fp := range h.FileParameters {
-		p, err := valueFilePath(repo, rs, fp.Path)
+		fsys, p, err := valueFilePath(repo, rs, fp.Path)
 		if err != nil {
 			return nil, fileErr(rs.app.File, rs.app.Line, fmt.Errorf("helm file parameter %s: %w", fp.Name, err))
 		}
-		data, err := fs.ReadFile(repo, p)
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return nil, fileErr(rs.app.File, rs.app.Line, fmt.Errorf("helm file parameter %s: read %s: %w", fp.Name, p, err))
 		}
@@ -59,11 +59,11 @@ func helmValues(repo fs.FS, rs renderSource, h *ApplicationSourceHelm) (map[stri
 // readValueFile reads one valueFiles entry, or returns nil when it is
 // missing and the app ignores missing value files.
 func readValueFile(repo fs.FS, rs renderSource, h *ApplicationSourceHelm, vf string) (map[string]any, error) {
-	p, err := valueFilePath(repo, rs, vf)
+	fsys, p, err := valueFilePath(repo, rs, vf)
 	if err != nil {
 		return nil, fileErr(rs.app.File, rs.app.Line, fmt.Errorf("value file %s: %w", vf, err))
 	}
-	data, err := fs.ReadFile(repo, p)
+	data, err := fs.ReadFile(fsys, p)
 	if errors.Is(err, fs.ErrNotExist) && h.IgnoreMissingValueFiles {
 		return nil, nil
 	}
@@ -78,26 +78,31 @@ func readValueFile(repo fs.FS, rs renderSource, h *ApplicationSourceHelm, vf str
 }
 
 // valueFilePath resolves a value file as Argo CD does: relative to the
-// source path, or to the repository root after a `$ref/` prefix naming a
-// ref source. Absolute paths, URLs, paths leaving the repository and
-// symbolic links leaving it are refused.
-func valueFilePath(repo fs.FS, rs renderSource, vf string) (string, error) {
+// source path in the source's own tree, or to the root of a ref source's
+// tree (its repository at its targetRevision) after a `$ref/` prefix.
+// Absolute paths, URLs, paths leaving the repository and symbolic links
+// leaving it are refused. It returns the tree to read the path from.
+func valueFilePath(repo fs.FS, rs renderSource, vf string) (fs.FS, string, error) {
 	if strings.Contains(vf, "://") {
-		return "", errors.New("remote value files are not supported: put the file in the repository")
+		return nil, "", errors.New("remote value files are not supported: put the file in the repository")
 	}
-	base := rs.path
+	base, fsys := rs.path, repo
 	if strings.HasPrefix(vf, "$") {
 		ref, rest, _ := strings.Cut(vf, "/")
 		root, ok := rs.refs[ref]
 		if !ok {
-			return "", fmt.Errorf("no source has ref %q", strings.TrimPrefix(ref, "$"))
+			return nil, "", fmt.Errorf("no source has ref %q", strings.TrimPrefix(ref, "$"))
 		}
 		if rest == "" {
-			return "", fmt.Errorf("%s names no file", ref)
+			return nil, "", fmt.Errorf("%s names no file", ref)
 		}
-		base, vf = root, rest
+		base, vf = ".", rest
+		if root.fsys != nil {
+			fsys = root.fsys
+		}
 	}
-	return repoFile(repo, base, vf)
+	p, err := repoFile(fsys, base, vf)
+	return fsys, p, err
 }
 
 // inlineValues returns valuesObject when set, else the parsed values

@@ -193,7 +193,7 @@ func TestRenderSourceErrors(t *testing.T) {
 		want []string
 	}{
 		{"remote chart", testApp(ApplicationSource{RepoURL: "https://charts.example.com", Chart: "redis", TargetRevision: "1.0.0"}),
-			[]string{"remote Helm chart repositories are not supported: vendor the chart into the repo", "redis"}},
+			[]string{"chart repository https://charts.example.com is not in helmRepos[]"}},
 		{"plugin", testApp(ApplicationSource{Path: "manifests/plain", Plugin: map[string]any{"name": "cmp"}}),
 			[]string{"config management plugins are not supported"}},
 		{"path escapes", testApp(ApplicationSource{Path: "../outside"}), []string{"escapes the repository"}},
@@ -203,7 +203,7 @@ func TestRenderSourceErrors(t *testing.T) {
 			Spec: ApplicationSpec{Sources: []ApplicationSource{
 				{RepoURL: fixtureRepoURL, Path: "manifests/plain"},
 				{RepoURL: "https://github.com/other/repo.git", Path: "x"},
-			}}}, []string{"https://github.com/other/repo.git", "own repository"}},
+			}}}, []string{"source 2", "repository https://github.com/other/repo.git is not in repos[]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -32,6 +33,10 @@ type Report struct {
 	Base string    `json:"base"`
 	Head string    `json:"head"`
 	Apps []AppDiff `json:"apps"`
+	// Sources are the other repositories, revisions and charts the apps
+	// read, each once, as resolved for this report: what a header shows
+	// beside Head.
+	Sources []SourceRevision `json:"sources,omitempty"`
 	// Errors are problems at the head revision not tied to one app (a bad
 	// ApplicationSet, an unreadable file).
 	Errors []string `json:"errors,omitempty"`
@@ -47,6 +52,20 @@ func (r *Report) HasChanges() bool {
 	return false
 }
 
+// SourcesLine renders Sources for a report header: "sources:
+// https://github.com/org/k8s-apps.git@v1.2.0 (3f2a9c1), …", or "" when
+// every app read only the served repository.
+func (r *Report) SourcesLine() string {
+	if len(r.Sources) == 0 {
+		return ""
+	}
+	parts := make([]string, len(r.Sources))
+	for i, s := range r.Sources {
+		parts[i] = s.String()
+	}
+	return "sources: " + strings.Join(parts, ", ")
+}
+
 // HasErrors reports whether anything failed to render or expand.
 func (r *Report) HasErrors() bool {
 	if len(r.Errors) > 0 {
@@ -60,12 +79,18 @@ func (r *Report) HasErrors() bool {
 	return false
 }
 
-// DiffRevisions compares what two revisions of a repository deploy.
+// DiffRevisions compares what two revisions of a repository deploy. When
+// both share their Repositories, each other repository and chart is read
+// once for both sides, so that both see it at the same commit.
 func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts DiffOptions) (*Report, error) {
 	var invBase, invHead *Inventory
+	rdBase, rdHead := newSourceReader(base), newSourceReader(head)
+	if sameRepositories(base.Repositories, head.Repositories) {
+		rdBase.memo = rdHead.memo
+	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { invBase, err = p.Discover(gctx, base); return err })
-	g.Go(func() (err error) { invHead, err = p.Discover(gctx, head); return err })
+	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
+	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -85,11 +110,14 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	var revs []SourceRevision
 	for _, r := range results {
 		if r.Status != "" {
 			rep.Apps = append(rep.Apps, r)
+			revs = append(revs, r.Sources...)
 		}
 	}
+	rep.Sources = foreignRevisions(revs)
 	rep.Apps = append(rep.Apps, appErrs...)
 	slices.SortStableFunc(rep.Apps, func(a, b AppDiff) int {
 		return strings.Compare(a.App.String(), b.App.String())
@@ -159,7 +187,7 @@ func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, bas
 			d.Status, d.Error = AppError, err.Error()
 			return d
 		}
-		after = plan.Objects
+		after, d.Sources = plan.Objects, plan.Sources
 	}
 	if pr.before != nil {
 		plan, err := p.Plan(ctx, invBase, base.Repo, pr.before)
@@ -167,6 +195,9 @@ func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, bas
 			d.Note = "the base revision does not render (" + err.Error() + "); every object is shown as added"
 		} else {
 			before = plan.Objects
+			if pr.after == nil {
+				d.Sources = plan.Sources
+			}
 		}
 	}
 	changes, err := DiffObjects(before, after)
@@ -218,6 +249,15 @@ func (r *Report) headErrors(inv *Inventory, opts DiffOptions) []AppDiff {
 		r.Errors = append(r.Errors, err.Error())
 	}
 	return out
+}
+
+// sameRepositories reports whether a and b are the same Repositories; a
+// dynamic type that cannot be compared counts as different.
+func sameRepositories(a, b Repositories) bool {
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
+		return false
+	}
+	return a == b
 }
 
 func cmp0(v, def int) int {

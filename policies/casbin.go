@@ -53,8 +53,11 @@ func newCasbinEnforcer(p *Policy, opts Options) (*casbinEnforcer, error) {
 	}
 	e.AddFunction("objectMatch", func(args ...any) (any, error) {
 		res, _ := parseResource(args[0].(string))
-		op := compileObject(res, args[2].(string))
-		return op.match(args[1].(string)), nil
+		op, obj := compileObject(res, args[2].(string)), args[1].(string)
+		if res == resourcePaths {
+			obj = canonPath("", obj)
+		}
+		return op.match(obj), nil
 	})
 	var rows [][]string
 	for _, r := range p.rules {

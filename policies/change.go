@@ -27,8 +27,10 @@ type FileDenial struct {
 }
 
 // CheckChange answers whether s may modify every file in files, repo paths as
-// a Git host lists them for a pull request. Each file needs a `paths, modify`
-// grant, the policy file itself included.
+// a Git host lists them for a pull request: bare for a file of the
+// repository holding the policy (Options.Repo), "OWNER/REPO:path" for a
+// file of another repository (see QualifyPath). Each file needs a `paths,
+// modify` grant, the policy file itself included.
 func (p *Policy) CheckChange(s Subject, files []string) ChangeVerdict {
 	files = slices.Clone(files)
 	slices.Sort(files)
@@ -64,13 +66,15 @@ func (p *Policy) CheckChange(s Subject, files []string) ChangeVerdict {
 	return v
 }
 
-// modify decides one changed file.
+// modify decides one changed file, bare (of the policy's own repository)
+// or qualified "OWNER/REPO:path".
 func (p *Policy) modify(rs *ruleSet, s Subject, path string) Decision {
 	what := describe("paths", ActionModify, path)
 	if err := ValidateRequest("paths", ActionModify, path); err != nil {
 		return Decision{Reason: fmt.Sprintf("%s may not %s: %v", who(s), what, err)}
 	}
-	if path == p.name && !p.RestrictsPaths() {
+	path = canonPath(p.home, path)
+	if path == ":"+p.name && !p.RestrictsPaths() {
 		// Open paths never open the policy file: who may change the
 		// grants stays with a grant.
 		if v := p.checkRules(rs, resourcePaths, ActionModify, path); !v.allowed() {

@@ -98,10 +98,16 @@ func ValidateRequest(resource, action, object string) error {
 		return fmt.Errorf("unknown action %q on %s (want get, diff, sync, rollback or override)", action, resource)
 	case object == "":
 		return fmt.Errorf("no %s object given", resource)
-	case res == resourcePaths && !cleanPath(object):
+	case res == resourcePaths && !cleanPath(repoRelative(object)):
 		return fmt.Errorf("%q is not a clean repo path (relative, without empty, . or .. folders)", object)
 	}
 	return nil
+}
+
+// repoRelative is the path part of a paths request, qualified or not.
+func repoRelative(object string) string {
+	_, path := splitRepoPath(object)
+	return path
 }
 
 func cleanPath(path string) bool {

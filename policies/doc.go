@@ -39,7 +39,11 @@
 //
 //   - applications: "project/app", actions get, diff, sync, rollback, override;
 //   - clusters: a cluster name, the same actions;
-//   - paths: a repo path, action modify;
+//   - paths: a repo path, action modify. "OWNER/REPO:GLOB" names a path of
+//     another repository (the guide's k8s-apps, say); an unqualified glob
+//     means the repository that holds the policy file (Options.Repo). A
+//     paths object of "*" alone matches every path of every repository;
+//     "**" every path of the policy's own;
 //   - "*": every resource the action applies to.
 //
 // Action "*" is every action of the resource.

@@ -16,6 +16,11 @@ type objectPattern struct {
 	lit string
 	// segs holds the pattern split at "/" for matchPath.
 	segs []string
+	// repoScoped is true for a paths pattern: it matches only requests of
+	// repo ("" for the policy's own repository), unless anyRepo.
+	repoScoped bool
+	repo       string
+	anyRepo    bool
 }
 
 type patternKind uint8
@@ -29,9 +34,35 @@ const (
 )
 
 // compileObject compiles pattern for the given resource. Paths use path
-// semantics; every other resource uses Argo CD's flat glob, where "*" also
-// matches "/". The pattern must have passed checkObject.
+// semantics (see compilePathObject); every other resource uses Argo CD's
+// flat glob, where "*" also matches "/". The pattern must have passed
+// checkObject.
 func compileObject(res resource, pattern string) objectPattern {
+	if res == resourcePaths {
+		return compilePathObject("", pattern)
+	}
+	return compileGlob(res, pattern)
+}
+
+// compilePathObject compiles a paths pattern, bare or "OWNER/REPO:GLOB";
+// one qualified with home, the policy's own repository, is bare. "*"
+// alone, as in role:admin's line, matches every path of every repository.
+// Such a pattern matches requests in canonPath form.
+func compilePathObject(home, pattern string) objectPattern {
+	if pattern == "*" {
+		return objectPattern{raw: pattern, kind: matchAll, repoScoped: true, anyRepo: true}
+	}
+	repo, glob := splitRepoPath(pattern)
+	if home != "" && strings.EqualFold(repo, home) {
+		repo = ""
+	}
+	op := compileGlob(resourcePaths, glob)
+	op.raw, op.repoScoped, op.repo = pattern, true, strings.ToLower(repo)
+	return op
+}
+
+// compileGlob compiles a pattern without a repository.
+func compileGlob(res resource, pattern string) objectPattern {
 	op := objectPattern{raw: pattern}
 	switch {
 	case pattern == "*" || pattern == "**":
@@ -50,6 +81,16 @@ func compileObject(res resource, pattern string) objectPattern {
 
 // match reports whether object matches the pattern.
 func (op *objectPattern) match(object string) bool {
+	if op.repoScoped && !op.anyRepo {
+		repo, path, ok := strings.Cut(object, ":")
+		if !ok {
+			repo, path = "", object
+		}
+		if repo != op.repo {
+			return false
+		}
+		object = path
+	}
 	switch op.kind {
 	case matchAll:
 		return true
@@ -59,9 +100,10 @@ func (op *objectPattern) match(object string) bool {
 		return strings.HasPrefix(object, op.lit) || object == op.lit[:len(op.lit)-1]
 	case matchPath:
 		return matchSegments(op.segs, object)
-	default:
+	case matchFlat:
 		return matchWild(op.raw, object)
 	}
+	return false
 }
 
 // matchWild matches s against a pattern where "*" matches any run of bytes and

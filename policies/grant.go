@@ -29,9 +29,13 @@ func (ps *parser) grant(n int, text string, fields []string) {
 		return
 	}
 	for _, res := range targets {
+		op := compileObject(res, object)
+		if res == resourcePaths {
+			op = compilePathObject(ps.home, object)
+		}
 		ps.rules = append(ps.rules, rule{
 			line: n, text: text, subject: folded, holder: subject, res: res,
-			action: action, object: compileObject(res, object), deny: effect == "deny",
+			action: action, object: op, deny: effect == "deny",
 			citation: cite(subject, n),
 		})
 	}
@@ -111,6 +115,12 @@ func checkObject(res resource, pattern string) string {
 		return `holds "\"; objects use "/" and backslash escapes are not supported`
 	}
 	if res == resourcePaths {
+		if repo, glob := splitRepoPath(pattern); repo != "" {
+			if glob == "*" || glob == "**" {
+				return ""
+			}
+			return checkPathPattern(glob)
+		}
 		return checkPathPattern(pattern)
 	}
 	if strings.ContainsAny(pattern, "[]{}") {

@@ -36,6 +36,8 @@ type parser struct {
 	spelling map[string]string
 	// undefined holds the warnings about roles used but never defined.
 	undefined []Problem
+	// home is Options.Repo: paths qualified with it are made bare.
+	home string
 }
 
 // edge is one g line: member inherits every grant of role.
@@ -49,7 +51,7 @@ type edge struct {
 // found, warnings included. When any problem is an error the policy is Broken:
 // it denies everything and says why. The error is for failing to read r.
 func Parse(r io.Reader, name string, opts Options) (*Policy, []Problem, error) {
-	ps := &parser{defined: map[string]bool{}, spelling: map[string]string{}}
+	ps := &parser{defined: map[string]bool{}, spelling: map[string]string{}, home: opts.Repo}
 	if err := ps.read(r); err != nil {
 		return nil, nil, fmt.Errorf("read policy file %s: %w", name, err)
 	}

@@ -15,6 +15,12 @@ type Options struct {
 	// built-in roles (role:readonly, role:admin) define grants nothing and
 	// gets a warning, as in Argo CD.
 	DefaultRole string
+	// Repo is the repository that holds the policy file, OWNER/REPO (a
+	// GitLab project's full path): an unqualified paths glob, and a
+	// changed file asked about without a repository, are of Repo. Empty
+	// leaves it unnamed: unqualified globs then match only unqualified
+	// files, and "OWNER/REPO:GLOB" only files of that repository.
+	Repo string
 }
 
 // Subject is who asks: a Git-host login and the teams or groups it belongs to,
@@ -31,6 +37,7 @@ type Subject struct {
 // file, denies everything and says why in every Decision.
 type Policy struct {
 	name   string
+	home   string // Options.Repo
 	broken string // the reason every request is denied; "" for a usable policy
 	err    error  // why the policy is broken; nil for a usable policy
 	rules  []rule
@@ -112,7 +119,7 @@ func (p *Policy) UndefinedRoles() []Problem { return slices.Clone(p.undefined) }
 
 // newPolicy indexes the parsed lines of a file without errors.
 func newPolicy(name string, ps *parser, opts Options) *Policy {
-	p := &Policy{name: name, rules: ps.rules, edges: ps.edges, grants: map[string]*ruleSet{}, spelling: ps.spelling, undefined: ps.undefined}
+	p := &Policy{name: name, home: opts.Repo, rules: ps.rules, edges: ps.edges, grants: map[string]*ruleSet{}, spelling: ps.spelling, undefined: ps.undefined}
 	direct := map[string][]int32{}
 	// roleSeen holds the roles the file names: only those are suggested,
 	// so that a denial does not send everyone to role:admin.

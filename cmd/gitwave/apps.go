@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
 
+	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
 )
 
@@ -30,6 +32,7 @@ func newAppsCmd() *cobra.Command {
 			if err := printApps(cmd.OutOrStdout(), w.apps, w.src, output); err != nil {
 				return exitWith(2, err)
 			}
+			w.inv.Errors = append(w.inv.Errors, w.unlistedSources(cmd.Context())...)
 			return w.reportErrors(cmd.ErrOrStderr())
 		},
 	}
@@ -186,4 +189,27 @@ func (w *workspace) reportErrors(stderr io.Writer) error {
 		return exitWith(2, fmt.Errorf("%d problem(s) found", n))
 	}
 	return nil
+}
+
+// unlistedSources returns an error for each Git repository an app names
+// that is neither the repository at hand nor listed (--source, repos[]):
+// listing apps reads no other repository, but must not report success for
+// apps that no render could read.
+func (w *workspace) unlistedSources(ctx context.Context) []error {
+	seen := map[string]bool{}
+	var errs []error
+	for _, a := range w.apps {
+		for _, s := range a.Spec.AllSources() {
+			if s.Chart != "" || s.RepoURL == "" || seen[config.RepoKey(s.RepoURL)] ||
+				(w.src.RepoURL != "" && config.RepoKey(s.RepoURL) == config.RepoKey(w.src.RepoURL)) {
+				continue
+			}
+			seen[config.RepoKey(s.RepoURL)] = true
+			var unlisted *planner.UnlistedSourceError
+			if _, _, err := w.opened.sources.Tree(ctx, s.RepoURL, s.TargetRevision); errors.As(err, &unlisted) {
+				errs = append(errs, fmt.Errorf("%s:%d: app %s on cluster %s: %w", a.File, a.Line, a.Name, a.Cluster.Name, err))
+			}
+		}
+	}
+	return errs
 }

@@ -29,13 +29,15 @@ type diffFlags struct {
 func newDiffCmd() *cobra.Command {
 	var f diffFlags
 	cmd := &cobra.Command{
-		Use:   "diff --base REV [--head REV]",
+		Use:   "diff --base REV [--head REV] | diff --changed URL --base REV --head REV",
 		Short: "Show what a change between two revisions does, per app and cluster",
 		Long: "Renders every app the change touches at both revisions and diffs them. " +
 			"Without --head, a local directory's working tree is compared with --base, as `git diff BASE` does.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
+			case f.changedRepoURL() != "" && f.base != "":
+				return runSourceDiff(cmd, &f, f.changedRepoURL())
 			case f.live && f.base == "":
 				return runLiveDiff(cmd, &f)
 			case f.base == "":
@@ -49,7 +51,8 @@ func newDiffCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.base, "base", "", "base revision (required)")
 	fl.StringVar(&f.head, "head", "", "head revision (default: the working tree of a local directory, HEAD of a URL)")
-	fl.StringSliceVar(&f.changed, "changed", nil, "narrow to apps these files touch (default: the files changed between base and head)")
+	fl.StringSliceVar(&f.changed, "changed", nil, "narrow to apps these files touch (default: the files changed between base and head); or one repository URL: diff --base..--head of that source repository (see --source) against the apps of --repo that read it")
+	fl.StringVar(&f.revision, "revision", "", "with --changed URL: the revision of --repo whose apps are diffed (default: HEAD, or the working tree of a local directory that is no Git repository)")
 	fl.StringVarP(&f.output, "output", "o", "text", "text, markdown or json")
 	fl.BoolVar(&f.exitCode, "exit-code", false, "exit 1 when there are differences (2 on error), as git diff does")
 	fl.StringSliceVar(&f.apps, "app", nil, "only these apps")

@@ -89,6 +89,9 @@ func TestCLILimits(t *testing.T) {
 		{[]string{"diff", "--repo", dir, "--apps", "apps/five.yaml", "--base", "HEAD", "--max-apps", "3"}, "produces more than 3 apps"},
 	}
 	for _, tt := range tests {
+		// The manifests name their own repository by URL: say so, as
+		// .gitwave.yaml's repoURL would.
+		tt.args = append(tt.args, "--repo-url", "https://example.com/r.git")
 		start := time.Now()
 		stdout, stderr, code := run(t, tt.args...)
 		if code != 2 || !strings.Contains(stdout+stderr, tt.want) {

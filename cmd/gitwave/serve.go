@@ -19,6 +19,7 @@ import (
 	"github.com/gitwave/gitwave/bot/gitlab"
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/sources"
 )
 
 func newServeCmd() *cobra.Command {
@@ -63,7 +64,14 @@ func runServe(ctx context.Context, path string) error {
 	}
 	defer fleet.Close()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
+	// Read-only repositories (host none) and chart repositories; the bot
+	// reads the repositories it serves through its own mirrors.
+	reg, err := sources.New(cfg, cfg.Path(cfg.DataDir), sources.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: reg, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/gitrepo"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/sources"
 )
 
 // repoFlags are the flags every command that reads a repository takes.
@@ -28,6 +29,9 @@ type repoFlags struct {
 	base       string
 	globbing   string
 	lim        limitFlags
+	// sources and helmRepos are --source and --helm-repo, URL=LOCATION.
+	sources   []string
+	helmRepos []string
 }
 
 func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
@@ -43,6 +47,8 @@ func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
 	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "a kubeconfig whose contexts are clusters, named after the context")
 	fl.StringVar(&f.globbing, "git-file-globbing", "", "how git files generators match files[].path: default (Argo CD's, where * also crosses /) or strict (doublestar) (default: .gitwave.yaml gitFileGlobbing)")
+	fl.StringArrayVar(&f.sources, "source", nil, "URL=LOCATION: read the Git repository that sources name by URL from LOCATION, a local directory or a clone URL (repeatable; adds to --config's repos[])")
+	fl.StringArrayVar(&f.helmRepos, "helm-repo", nil, "URL=DIR: read the chart repository URL from DIR, a directory of packaged charts with an index.yaml (repeatable; adds to --config's helmRepos[])")
 }
 
 // bindChanged adds --changed and --base to a command that can narrow to
@@ -65,6 +71,9 @@ type opened struct {
 	git   *gitrepo.Repo
 	local string // the directory, for a local working tree
 	cfg   *config.Config
+	// sources reads every other repository and chart repository: --config's
+	// repos[] and helmRepos[], then --source and --helm-repo.
+	sources *sources.Registry
 }
 
 func (f *repoFlags) open(ctx context.Context) (*opened, error) {
@@ -76,6 +85,11 @@ func (f *repoFlags) open(ctx context.Context) (*opened, error) {
 		}
 		o.cfg = c
 	}
+	reg, err := f.registry(o.cfg)
+	if err != nil {
+		return nil, err
+	}
+	o.sources = reg
 	if isLocalDir(f.repo) {
 		o.local = f.repo
 	}
@@ -85,6 +99,7 @@ func (f *repoFlags) open(ctx context.Context) (*opened, error) {
 			if o.local != "" && f.revision == "" && f.base == "" {
 				return o, nil // a plain directory, not a Git repository
 			}
+			o.Close()
 			return nil, fmt.Errorf("open repository %s: %w", f.repo, err)
 		}
 		o.git = g
@@ -96,6 +111,39 @@ func (o *opened) Close() {
 	if o.git != nil {
 		_ = o.git.Close()
 	}
+	if o.sources != nil {
+		_ = o.sources.Close()
+	}
+}
+
+// registry builds the sources the flags and cfg (nil without --config)
+// list. Its mirrors and charts are cached under --cache-dir/sources.
+func (f *repoFlags) registry(cfg *config.Config) (*sources.Registry, error) {
+	reg, err := sources.New(cfg, filepath.Join(f.cacheDir, "sources"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range f.sources {
+		url, loc, err := sources.ParseMapping(m)
+		if err == nil {
+			err = reg.MapSource(url, loc)
+		}
+		if err != nil {
+			_ = reg.Close()
+			return nil, usageError("--source: %v", err)
+		}
+	}
+	for _, m := range f.helmRepos {
+		url, dir, err := sources.ParseMapping(m)
+		if err == nil {
+			err = reg.MapHelmRepo(url, dir)
+		}
+		if err != nil {
+			_ = reg.Close()
+			return nil, usageError("--helm-repo: %v", err)
+		}
+	}
+	return reg, nil
 }
 
 // source returns the repository at rev as the planner reads it. An empty
@@ -142,7 +190,7 @@ func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.
 			return src, usageError("--git-file-globbing: %v", err)
 		}
 	}
-	src.Config, src.RepoURL = rc, rc.RepoURL
+	src.Config, src.RepoURL, src.Repositories = rc, rc.RepoURL, o.sources
 	_, src.Clusters, err = clusterConfigs(o.cfg, f.kubeconfig)
 	return src, err
 }

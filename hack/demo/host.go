@@ -29,11 +29,13 @@ type host struct {
 	prog *hostfake.Program
 	gh   *hostfake.GitHub
 	bot  *bot.Bot
+	// repo is the repository whose pull request 1 the demo follows.
+	repo string
 	seen int // comments already printed
 }
 
 func (d *demo) startHost(ctx context.Context) error {
-	h := &host{prog: &hostfake.Program{}}
+	h := &host{prog: &hostfake.Program{}, repo: repoName}
 	h.gh = hostfake.NewGitHub(h.prog)
 	h.gh.AddRepo(repoName, 1)
 	h.gh.AddTeam("acme", "platform", "carol")
@@ -78,7 +80,7 @@ func (h *host) close() {
 // deliver signs and posts a webhook to gitwave, runs the work it queued,
 // and prints what gitwave said on the pull request.
 func (h *host) deliver(ctx context.Context, w hostfake.GitHubWebhook) error {
-	w.Repo, w.DefaultBranch = repoName, examplerepo.MainBranch
+	w.Repo, w.DefaultBranch = h.repo, examplerepo.MainBranch
 	event, body := h.gh.Webhook(h.prog, w)
 	rec := httptest.NewRecorder()
 	start := time.Now()
@@ -96,7 +98,7 @@ func (h *host) deliver(ctx context.Context, w hostfake.GitHubWebhook) error {
 
 // printNew prints gitwave's comments and statuses not printed yet.
 func (h *host) printNew() {
-	cs := h.gh.Comments(repoName, 1)
+	cs := h.gh.Comments(h.repo, 1)
 	for _, c := range cs[h.seen:] {
 		if c.Bot {
 			fmt.Printf("\n---- comment by gitwave on #1 ----\n%s\n---- end of comment ----\n", strings.TrimSpace(c.Body))
@@ -107,7 +109,7 @@ func (h *host) printNew() {
 
 // printStatuses prints the commit statuses gitwave set on sha.
 func (h *host) printStatuses(sha string) {
-	for _, s := range h.gh.Statuses(repoName, sha) {
+	for _, s := range h.gh.Statuses(h.repo, sha) {
 		fmt.Printf("status %-15s %-8s %s\n", s.Context, s.State, s.Description)
 	}
 }

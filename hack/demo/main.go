@@ -3,7 +3,9 @@
 // Kubernetes clusters, deploys main, shows the pull request's diff against
 // the live clusters as gitwave comments it, merges the pull request and
 // deploys it wave by wave, then breaks a Deployment by hand and heals the
-// drift. It uses the embedded SQLite store.
+// drift. Last, on the guide's three repositories, a pull request in the
+// apps repository is commented and deployed. It uses the embedded SQLite
+// store.
 package main
 
 import (
@@ -54,6 +56,7 @@ type demo struct {
 	fleet *applier.Fleet
 	rec   *reconcile.Reconciler
 	host  *host
+	guide *guide
 }
 
 func run(ctx context.Context) error {
@@ -71,6 +74,7 @@ func run(ctx context.Context) error {
 		{"alice (order team, no production syncs) comments `/sync order-service-production-apne2`: denied, with the reason", d.unauthorizedSync},
 		{"Pull request #1 merged: gitwave deploys what it changed, wave by wave, and reports on the PR", d.merge},
 		{"Someone edits a Deployment by hand; the self-heal schedule finds the drift and heals it", d.drift},
+		{"The guide's three repositories: a pull request in org/k8s-apps (no Applications there) is commented with the apps of org/k8s-gitops that read it, and its merge deploys them", d.guidePR},
 	}
 	for i, s := range steps {
 		fmt.Printf("\n\033[1m== %d. %s\033[0m\n", i+1, s.title)
@@ -152,6 +156,9 @@ func (d *demo) source(ctx context.Context, rev string) (planner.Source, error) {
 }
 
 func (d *demo) close() {
+	if d.guide != nil {
+		d.guide.close()
+	}
 	if d.host != nil {
 		d.host.close()
 	}

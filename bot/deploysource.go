@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gitwave/gitwave/bot/markdown"
+	"github.com/gitwave/gitwave/planner"
+)
+
+// sourceDeploy is what one roots repository deploys of a merge in a source
+// repository: the apps its default branch defines that read the merged
+// files.
+type sourceDeploy struct {
+	apps     []*planner.App
+	rootsKey string
+}
+
+// deploySource deploys a merge (or push) to the default branch of a source
+// repository, like a merge in the roots repository: for each roots
+// repository, the automated apps that read the changed files, when the
+// author holds the path grants ("OWNER/REPO:path") of that roots
+// repository's policy on its default branch.
+func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
+	d := &deployment{author: t.ev.Sender}
+	var head string
+	var gate mergeGate
+	var err error
+	if t.ev.Kind == EventMerged {
+		head, gate, err = b.mergeOf(ctx, t, co, d)
+	} else {
+		head, gate, err = pushOf(ctx, t, co)
+	}
+	if err != nil {
+		return err
+	}
+	d.head, d.refusal = planner.Source{Revision: head}, gate.refusal
+	if mine, err := b.claimDeployment(ctx, t, d); err != nil || !mine {
+		return err
+	}
+	if d.refusal != "" {
+		t.log.Warn("merge not deployed", "author", d.author, "head", short(head), "reason", d.refusal)
+		return b.report(ctx, t, d, fmt.Sprintf("%s\n### gitwave deployed nothing from %s\n\n> :no_entry: %s.\n", deployMarker, markdown.Code(short(head)), markdown.Code(d.refusal)))
+	}
+	changedTo := head
+	if d.pr != nil {
+		changedTo = d.pr.HeadSHA
+	}
+	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
+		return err
+	}
+	roots, err := b.rootsRepos(ctx, t.repo)
+	if err != nil {
+		return err
+	}
+	defer closeAll(roots)
+	var sections []string
+	for _, rr := range roots {
+		section, err := b.deployFromRoots(ctx, t, co, rr, d, gate.forkBase)
+		if err != nil {
+			return err
+		}
+		sections = append(sections, section...)
+	}
+	title := fmt.Sprintf("gitwave deployed `%s` of %s", short(head), markdown.Code(t.repo.Name))
+	if d.pr != nil {
+		title += fmt.Sprintf(" (merge of #%d by %s)", d.pr.Number, d.author)
+	}
+	if len(sections) == 0 {
+		return b.report(ctx, t, d, fmt.Sprintf("%s\n### %s\n\nNo app defined on the default branch of a served repository reads the files this merge changed.\n", deployMarker, title))
+	}
+	return b.report(ctx, t, d, deployMarker+"\n"+strings.Join(sections, "\n"))
+}
+
+// deployFromRoots deploys what one roots repository's apps read of the
+// merge d, and returns its part of the report; none when no app reads it.
+func (b *Bot) deployFromRoots(ctx context.Context, t *task, co *checkout, rr rootsRepo, d *deployment, forkBase string) ([]string, error) {
+	pinHead, err := b.pinOf(ctx, t.repo, co, t.repo.DefaultBranch, d.head.Revision)
+	if err != nil {
+		return nil, err
+	}
+	pinBase, err := b.pinOf(ctx, t.repo, co, t.repo.DefaultBranch, forkBase)
+	if err != nil {
+		return nil, err
+	}
+	head, err := b.pinnedAt(ctx, rr, pinHead)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := b.planner.Discover(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	apps := appsReading(inv, pinHead, d.files)
+	if len(apps) == 0 {
+		return nil, nil
+	}
+	title := fmt.Sprintf("gitwave deployed `%s` of %s through %s", short(d.head.Revision), markdown.Code(t.repo.Name), markdown.Code(rr.repo.Name))
+	if d.pr != nil {
+		title += fmt.Sprintf(" (merge of #%d by %s)", d.pr.Number, d.author)
+	}
+	policySrc, err := b.rootsSource(ctx, rr.repo, rr.co, rr.tip)
+	if err != nil {
+		return nil, err
+	}
+	pol := b.policyAt(policySrc, rr.repo.Name)
+	s, err := subject(ctx, t, pol, d.author)
+	if err != nil {
+		return nil, err
+	}
+	if v := pol.CheckChange(s, inRepo(t.repo.Name, d.files, false)); !v.Allowed {
+		t.log.Warn("merge not deployed: policy", "roots", rr.repo.Name, "author", d.author, "head", short(d.head.Revision), "reason", v.Reason)
+		return []string{fmt.Sprintf("### gitwave deployed nothing from %s through %s\n\n> %s\n", markdown.Code(short(d.head.Revision)),
+			markdown.Code(rr.repo.Name), strings.Join(policyNotes(v), "\n> "))}, nil
+	}
+	base, err := b.pinnedAt(ctx, rr, pinBase)
+	if err != nil {
+		return nil, err
+	}
+	one := *d
+	one.base, one.head = base, head
+	one.source = &sourceDeploy{apps: apps, rootsKey: repoKey(rr.repo.Host, rr.repo.Name)}
+	results, skipped, err := b.syncChanged(ctx, t, &one)
+	if err != nil {
+		return nil, err
+	}
+	t.log.Info("source merge deployed", "roots", rr.repo.Name, "head", short(d.head.Revision), "synced", len(results), "failed", failedCount(results), "not_synced", len(skipped))
+	return []string{syncReport("", title, results, skipped)}, nil
+}
