@@ -51,7 +51,7 @@ type ExpandOptions struct {
 	// The zero value is the defaults.
 	Limits Limits
 	// Note receives remarks about input that gitwave accepted but does not
-	// follow as Argo CD would (such as a git generator's revision). Nil
+	// follow as Argo CD would (such as a symbolic link skipped). Nil
 	// drops them.
 	Note func(note string)
 

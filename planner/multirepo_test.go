@@ -137,6 +137,14 @@ func TestServedRepoAtOtherRevision(t *testing.T) {
 	if got := dataOf(t, p, "guestbook"); got != "v0.9.0" {
 		t.Errorf("guestbook read from %q, want the tree at v0.9.0", got)
 	}
+	// The served branch is read from the served tree.
+	src.Branch = "v0.9.0"
+	if p, err = plan(t, src, "guestbook"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dataOf(t, p, "guestbook"); got != "roots" || !p.Sources[0].Served || p.Sources[0].Revision != rootsSHA {
+		t.Errorf("with Branch v0.9.0: read from %q (%+v), want the served tree", got, p.Sources[0])
+	}
 }
 
 // TestOtherRepoAtTagAndSHA checks that apps render from another

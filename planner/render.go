@@ -97,7 +97,8 @@ type RenderOptions struct {
 // Renderer renders apps' sources into objects: plain directories, Kustomize
 // and Helm, all in-process. The zero value is ready to use and safe for
 // concurrent use; it caches parsed Helm charts, keyed by repository and
-// chart path, for as long as it lives.
+// chart path (charts from chart repositories by repository, name and
+// archive digest), for as long as it lives.
 type Renderer struct {
 	// Options tunes the renderer; set it before the first Render.
 	Options RenderOptions
