@@ -28,6 +28,9 @@ type Desired struct {
 	// zero when it was fetched. The loop keeps healing at Head and marks
 	// every app Unknown with the reason.
 	UnreachableSince time.Time
+	// Observe only reads the live state and saves the statuses: nothing is
+	// synced or removed (gitwave status --refresh).
+	Observe bool
 }
 
 // ConvergeResult is what one pass of the loop saw and did.
@@ -97,7 +100,7 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 	for _, t := range targets {
 		t.last, t.hasLast = latest[store.SyncKey{App: t.app.Name, Cluster: t.app.Cluster.Name}]
 		t.cur = t.status(d, succeeded)
-		if t.shouldSync(now) {
+		if !d.Observe && t.shouldSync(now) {
 			due = append(due, t)
 		}
 	}

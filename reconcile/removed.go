@@ -14,7 +14,7 @@ import (
 // cannot be fetched, or when the head did not discover cleanly (an
 // ApplicationSet that fails to expand must not read as its apps deleted).
 func (r *Reconciler) removeGone(ctx context.Context, d Desired, prev []store.AppStatus, targets []*target) []string {
-	if !d.UnreachableSince.IsZero() || len(d.Inv.Errors) > 0 {
+	if d.Observe || !d.UnreachableSince.IsZero() || len(d.Inv.Errors) > 0 {
 		return nil
 	}
 	produced := map[planner.AppKey]bool{}
