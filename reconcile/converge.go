@@ -113,7 +113,7 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 	for _, t := range targets {
 		t.last, t.hasLast = latest[store.SyncKey{App: t.app.Name, Cluster: t.app.Cluster.Name}]
 		t.cur = t.status(d, succeeded)
-		t.afterSync(res.Synced)
+		t.afterSync(res.Synced, now)
 		if err := r.saveStatus(ctx, t.prev, t.cur, t.seen); err != nil {
 			return nil, err
 		}
@@ -231,6 +231,7 @@ func (r *Reconciler) observeCluster(ctx context.Context, cluster string, ts []*t
 		}
 		if err != nil && m.Probe(cctx) != nil {
 			down = fmt.Errorf("cluster %s unreachable: %w", cluster, err)
+			err = down
 		}
 		t.err = err
 	}

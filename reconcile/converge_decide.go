@@ -22,6 +22,9 @@ func (t *target) status(d Desired, succeeded map[store.SyncKey]store.SyncRecord)
 		st.DeployedRevision = ok.Revision
 	}
 	st.Attempts, st.NextRetry = retryState(t.prev, st.DesiredRevision, t.last, t.hasLast)
+	if t.prev.DesiredRevision == st.DesiredRevision && moment(t.prev.LastSync).After(moment(st.LastSync)) {
+		st.LastSync = t.prev.LastSync // a refusal the loop recorded itself
+	}
 	switch {
 	case t.err != nil:
 		st.Sync, st.Health, st.UnknownReason = store.SyncUnknown, string(applier.Unknown), t.err.Error()
@@ -34,6 +37,14 @@ func (t *target) status(d Desired, succeeded map[store.SyncKey]store.SyncRecord)
 		st.Sync, st.UnknownReason = store.SyncUnknown, unreachableRepo(d.UnreachableSince)
 	}
 	return st
+}
+
+// moment is when a sync last did something.
+func moment(ls store.LastSync) time.Time {
+	if ls.FinishedAt.After(ls.StartedAt) {
+		return ls.FinishedAt
+	}
+	return ls.StartedAt
 }
 
 // shouldSync decides whether the loop syncs t now, as Argo CD's automated
@@ -64,13 +75,19 @@ func (t *target) shouldSync(now time.Time) bool {
 
 // afterSync makes t's status say what its sync in this pass did: a
 // successful sync leaves the app Synced and Healthy (the sync waited for
-// health).
-func (t *target) afterSync(results []AppResult) {
+// health); a sync refused before it was recorded (its AppProject, a
+// render error) counts as a failed attempt, backed off like one.
+func (t *target) afterSync(results []AppResult, now time.Time) {
 	for _, res := range results {
-		if res.App != t.app || res.Err != nil || res.Result == nil {
+		if res.App != t.app || res.Skipped {
 			continue
 		}
-		if res.Result.Phase == applier.SyncSucceeded && t.cur.UnknownReason == "" {
+		switch {
+		case res.Err != nil && (res.Result == nil || res.Result.ID == 0):
+			t.cur.Attempts++
+			t.cur.NextRetry = now.Add(Backoff(t.cur.Attempts))
+			t.cur.LastSync = store.LastSync{Result: store.PhaseFailed, StartedAt: now, FinishedAt: now, Message: res.Err.Error()}
+		case res.Err == nil && res.Result != nil && res.Result.Phase == applier.SyncSucceeded && t.cur.UnknownReason == "":
 			t.cur.Sync, t.cur.Health = store.SyncSynced, string(applier.Healthy)
 		}
 	}
