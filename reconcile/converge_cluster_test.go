@@ -109,4 +109,3 @@ func setLive(t *testing.T, cs kubernetes.Interface, ns, name, value string) {
 // waitLive waits for the watch cache to see a change made behind
 // gitwave's back.
 func waitLive() { time.Sleep(500 * time.Millisecond) }
-
