@@ -180,6 +180,16 @@ func bootstrap(t *testing.T, f *fixture, app string) {
 // merge.
 func merge(t *testing.T, f *fixture) {
 	t.Helper()
+	mergeEvent(t, f)
+	if n := f.run(); n != 1 {
+		t.Fatalf("jobs run = %d; want 1", n)
+	}
+}
+
+// mergeEvent merges pull request 1 and delivers the merge, running
+// nothing.
+func mergeEvent(t *testing.T, f *fixture) {
+	t.Helper()
 	if err := examplerepo.Merge(context.Background(), f.ex); err != nil {
 		t.Fatal(err)
 	}
@@ -189,9 +199,6 @@ func merge(t *testing.T, f *fixture) {
 		Merged: true, MergeSHA: f.ex.HeadSHA})
 	f.webhook(hostfake.GitHubWebhook{Example: "pull_request.closed", Number: 1, HeadSHA: f.ex.HeadSHA, HeadRef: examplerepo.PRBranch,
 		BaseSHA: f.ex.BaseSHA, BaseRef: "main", Merged: true, MergeSHA: f.ex.HeadSHA, Sender: author}, http.StatusAccepted)
-	if n := f.run(); n != 1 {
-		t.Fatalf("jobs run = %d; want 1", n)
-	}
 }
 
 func image(t *testing.T, c dynamic.Interface, ns, name string) string {
