@@ -70,7 +70,7 @@ func run(ctx context.Context) error {
 		{"Pull request #1 opened by carol: gitwave comments the diff against the live clusters", d.prOpened},
 		{"alice (order team, no production syncs) comments `/sync order-service-production-apne2`: denied, with the reason", d.unauthorizedSync},
 		{"Pull request #1 merged: gitwave deploys what it changed, wave by wave, and reports on the PR", d.merge},
-		{"Someone edits a Deployment by hand; the self-heal schedule finds the drift and heals it", d.drift},
+		{"Someone edits a Deployment by hand; a pass of the reconcile loop finds the drift and heals it", d.drift},
 	}
 	for i, s := range steps {
 		fmt.Printf("\n\033[1m== %d. %s\033[0m\n", i+1, s.title)
