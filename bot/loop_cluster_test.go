@@ -25,87 +25,97 @@ func TestLoopConvergesTheFleet(t *testing.T) {
 	f := newFixture(t, fixtureOptions{Env: e, Author: "carol", ReconcileInterval: loopInterval})
 	ctx := context.Background()
 
-	t.Run("a cluster added to the config gets its apps", func(t *testing.T) {
-		fewer := f.opts
-		fewer.Holder = "fewer-clusters"
-		fewer.Fleet, fewer.Clusters = fleetWithout(t, f, "production-apne2")
-		b, err := bot.New(fewer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer b.Close()
-		if err := b.ReconcileOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if n := syncedOn(t, f.store, "production-apne2"); n != 0 {
-			t.Fatalf("%d app(s) synced on production-apne2 before it was configured", n)
-		}
-		if err := f.store.Unlock(ctx, "reconcile", "fewer-clusters"); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.bot.ReconcileOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
-		sts := statuses(t, f.store, "production-apne2")
-		if len(sts) == 0 || syncedOn(t, f.store, "production-apne2") == 0 {
-			t.Fatalf("production-apne2 got no app once configured: %+v", sts)
-		}
-		for _, st := range sts {
-			// An app whose objects another test left live is Synced
-			// without a sync, as in Argo CD.
-			if st.Sync != store.SyncSynced || st.DesiredRevision != f.ex.BaseSHA {
-				t.Errorf("%s on production-apne2: %s, desired %s; want Synced at the base", st.App, st.Sync, st.DesiredRevision)
-			}
-		}
-	})
+	t.Run("a cluster added to the config gets its apps", func(t *testing.T) { checkAddedCluster(t, f) })
 
 	lctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); runServe(lctx, f.bot) }()
 	defer func() { stop(); <-done }()
 
-	t.Run("a cluster down during the merge is caught up without an event", func(t *testing.T) {
-		if err := e.Stop("production-use1"); err != nil {
-			t.Fatal(err)
-		}
-		mergeEvent(t, f)
-		waitUntil(t, 3*time.Minute, "the merge's deploy comment", func() bool {
-			return strings.Contains(strings.Join(f.botComments(1), "\n"), "<!-- gitwave:deploy -->")
-		})
-		waitUntil(t, 3*loopInterval+time.Minute, "production-use1's apps Unknown", func() bool {
-			for _, st := range statuses(t, f.store, "production-use1") {
-				if st.Sync == store.SyncUnknown && strings.Contains(st.UnknownReason, "unreachable") {
-					return true
-				}
-			}
-			return false
-		})
-		restarting := time.Now()
-		if err := e.Restart(ctx, "production-use1"); err != nil {
-			t.Fatal(err)
-		}
-		back := time.Now() // the loop may start before the node is Ready
-		app := "payment-service-production-use1"
-		waitUntil(t, 2*loopInterval+2*time.Minute, app+" deployed at the merge", func() bool {
-			st := status(t, f.store, app, "production-use1")
-			return st.Sync == store.SyncSynced && st.DeployedRevision == f.ex.HeadSHA
-		})
-		first := firstSyncAfter(t, f.store, app, "production-use1", restarting)
-		if recs, _ := f.store.History(ctx, app, "production-use1", 0); first.ID == 0 {
-			for _, r := range recs {
-				t.Logf("sync %d %s by %s at %s: %s %s-%s %q", r.ID, r.Trigger, r.Initiator, short(r.Revision), r.Phase, r.StartedAt, r.FinishedAt, r.Message)
-			}
-			t.Logf("restarted at %s", back)
-		}
-		if first.Trigger != store.TriggerSelfHeal || first.StartedAt.Sub(back) > 2*loopInterval {
-			t.Errorf("catch-up sync %+v started %s after the restart; want the loop's within two intervals (%s)",
-				first, first.StartedAt.Sub(back), 2*loopInterval)
-		}
-	})
+	t.Run("a cluster down during the merge is caught up without an event", func(t *testing.T) { checkCaughtUp(t, f) })
 
 	stop()
 	<-done
 	t.Run("the loop and the merge deploy never interleave", func(t *testing.T) { checkNoInterleave(t, f.store) })
+}
+
+// checkAddedCluster: a bot configured without production-apne2 leaves it
+// alone; with it, the next pass deploys its apps.
+func checkAddedCluster(t *testing.T, f *fixture) {
+	ctx := context.Background()
+	fewer := f.opts
+	fewer.Holder = "fewer-clusters"
+	fewer.Fleet, fewer.Clusters = fleetWithout(t, f, "production-apne2")
+	b, err := bot.New(fewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.ReconcileOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := syncedOn(t, f.store, "production-apne2"); n != 0 {
+		t.Fatalf("%d app(s) synced on production-apne2 before it was configured", n)
+	}
+	if err := f.store.Unlock(ctx, "reconcile", "fewer-clusters"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.bot.ReconcileOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sts := statuses(t, f.store, "production-apne2")
+	if len(sts) == 0 || syncedOn(t, f.store, "production-apne2") == 0 {
+		t.Fatalf("production-apne2 got no app once configured: %+v", sts)
+	}
+	for _, st := range sts {
+		// An app whose objects another test left live is Synced
+		// without a sync, as in Argo CD.
+		if st.Sync != store.SyncSynced || st.DesiredRevision != f.ex.BaseSHA {
+			t.Errorf("%s on production-apne2: %s, desired %s; want Synced at the base", st.App, st.Sync, st.DesiredRevision)
+		}
+	}
+}
+
+// checkCaughtUp stops production-use1, merges, and starts it again: the
+// loop, running as serve runs it, catches it up with no new event.
+func checkCaughtUp(t *testing.T, f *fixture) {
+	ctx, e := context.Background(), f.env
+	if err := e.Stop("production-use1"); err != nil {
+		t.Fatal(err)
+	}
+	mergeEvent(t, f)
+	waitUntil(t, 3*time.Minute, "the merge's deploy comment", func() bool {
+		return strings.Contains(strings.Join(f.botComments(1), "\n"), "<!-- gitwave:deploy -->")
+	})
+	waitUntil(t, 3*loopInterval+time.Minute, "production-use1's apps Unknown", func() bool {
+		for _, st := range statuses(t, f.store, "production-use1") {
+			if st.Sync == store.SyncUnknown && strings.Contains(st.UnknownReason, "unreachable") {
+				return true
+			}
+		}
+		return false
+	})
+	restarting := time.Now()
+	if err := e.Restart(ctx, "production-use1"); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now() // the loop may start before the node is Ready
+	app := "payment-service-production-use1"
+	waitUntil(t, 2*loopInterval+2*time.Minute, app+" deployed at the merge", func() bool {
+		st := status(t, f.store, app, "production-use1")
+		return st.Sync == store.SyncSynced && st.DeployedRevision == f.ex.HeadSHA
+	})
+	first := firstSyncAfter(t, f.store, app, "production-use1", restarting)
+	if recs, _ := f.store.History(ctx, app, "production-use1", 0); first.ID == 0 {
+		for _, r := range recs {
+			t.Logf("sync %d %s by %s at %s: %s %s-%s %q", r.ID, r.Trigger, r.Initiator, short(r.Revision), r.Phase, r.StartedAt, r.FinishedAt, r.Message)
+		}
+		t.Logf("restarted at %s", back)
+	}
+	if first.Trigger != store.TriggerSelfHeal || first.StartedAt.Sub(back) > 2*loopInterval {
+		t.Errorf("catch-up sync %+v started %s after the restart; want the loop's within two intervals (%s)",
+			first, first.StartedAt.Sub(back), 2*loopInterval)
+	}
 }
 
 // runServe runs the workers and the loop until ctx ends.
