@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/gitwave/gitwave/planner"
 )
 
@@ -75,21 +78,15 @@ func (m *Manager) cachedHealth(ctx context.Context, app *planner.App, objects []
 		if o.Hook || o.Phase == planner.PhaseSkip {
 			continue
 		}
-		u, rm, err := m.prepare(ctx, app, o)
+		h := Health{Status: Missing, Message: fmt.Sprintf("%s does not exist", o.Key)}
+		live, err := m.cachedObject(ctx, app, o)
 		if err != nil {
 			return Health{}, err
 		}
-		inf, err := m.cache.informer(ctx, rm.Resource)
-		if err != nil {
-			return Health{}, err
-		}
-		key := planner.KeyOf(u)
-		live := m.cache.get(inf, key.Namespace, key.Name)
-		h := Health{Status: Missing, Message: fmt.Sprintf("%s does not exist", key)}
 		if live != nil && ownedBy(live, app.Name) {
 			h = Assess(live)
 			if h.Message != "" {
-				h.Message = key.String() + ": " + h.Message
+				h.Message = o.Key.String() + ": " + h.Message
 			}
 		}
 		if worse(h.Status, worst.Status) {
@@ -97,6 +94,36 @@ func (m *Manager) cachedHealth(ctx context.Context, app *planner.App, objects []
 		}
 	}
 	return worst, nil
+}
+
+// cachedObject returns the live object of o from the watch cache, or nil.
+// A kind the cluster does not serve (its CRD is not applied yet) has no
+// object: it is not waited for, as a sync's mapping would be.
+func (m *Manager) cachedObject(ctx context.Context, app *planner.App, o *planner.Object) (*unstructured.Unstructured, error) {
+	gvk := o.Manifest.GroupVersionKind()
+	rm, err := m.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if meta.IsNoMatchError(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: resolve kind %s: %w", o.Key, gvk, err)
+	}
+	inf, err := m.cache.informer(ctx, rm.Resource)
+	if err != nil {
+		return nil, err
+	}
+	ns := ""
+	if rm.Scope.Name() == meta.RESTScopeNameNamespace {
+		ns = cmpOr(o.Manifest.GetNamespace(), app.Namespace)
+	}
+	return m.cache.get(inf, ns, o.Manifest.GetName()), nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // healthOrder ranks statuses from best to worst, as Argo CD aggregates an

@@ -49,7 +49,7 @@ type ConvergeResult struct {
 // its name and cluster when that revision no longer has it.
 type RemoveAppFunc func(ctx context.Context, app *planner.App, revision string) error
 
-// statusTimeout bounds the live status checks of one cluster in a pass.
+// statusTimeout bounds the live status check of one app in a pass.
 const statusTimeout = 30 * time.Second
 
 // target is one app on one cluster in a pass.
@@ -213,9 +213,7 @@ func (r *Reconciler) observeCluster(ctx context.Context, cluster string, ts []*t
 		}
 		return
 	}
-	cctx, cancel := context.WithTimeout(ctx, statusTimeout)
-	defer cancel()
-	down := m.Reachable(cctx)
+	down := m.Reachable(ctx)
 	for _, t := range ts {
 		if t.err != nil {
 			continue
@@ -224,15 +222,24 @@ func (r *Reconciler) observeCluster(ctx context.Context, cluster string, ts []*t
 			t.err = down
 			continue
 		}
-		objs, err := r.plan(cctx, t)
-		if err == nil {
-			t.objs = objs
-			t.live, err = m.Status(cctx, t.app, objs)
-		}
-		if err != nil && m.Probe(cctx) != nil {
+		err := r.observe(ctx, m, t)
+		if err != nil && ctx.Err() == nil && m.Probe(ctx) != nil {
 			down = fmt.Errorf("cluster %s unreachable: %w", cluster, err)
 			err = down
 		}
 		t.err = err
 	}
+}
+
+// observe renders t and reads its live status, within statusTimeout.
+func (r *Reconciler) observe(ctx context.Context, m *applier.Manager, t *target) error {
+	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
+	defer cancel()
+	objs, err := r.plan(ctx, t)
+	if err != nil {
+		return err
+	}
+	t.objs = objs
+	t.live, err = m.Status(ctx, t.app, objs)
+	return err
 }

@@ -22,16 +22,19 @@ import (
 // keeps healing at the last known head.
 func TestConvergeOnRealClusters(t *testing.T) {
 	repo := fstest.MapFS{
-		"apps/cv-new.yaml":    {Data: []byte(noHealApp("cv-new", "new", "east"))},
-		"apps/cv-heal.yaml":   {Data: []byte(app("cv-heal", "0", "heal", "west"))},
-		"apps/cv-manual.yaml": {Data: []byte(manualApp("cv-manual", "manual", "east"))},
-		"apps/cv-gone.yaml":   {Data: []byte(app("cv-gone", "0", "new", "gone"))},
-		"apps/cv-broken.yaml": {Data: []byte(app("cv-broken", "0", "broken", "west"))},
-		"new/cm.yaml":         {Data: []byte(configMap("settings", "1"))},
-		"heal/cm.yaml":        {Data: []byte(configMap("settings", "1"))},
-		"manual/cm.yaml":      {Data: []byte(configMap("settings", "1"))},
-		"broken/cm.yaml":      {Data: []byte(configMap("settings", "1"))},
-		"broken/hook.yaml":    {Data: []byte(brokenHook)},
+		"apps/cv-new.yaml":      {Data: []byte(noHealApp("cv-new", "new", "east"))},
+		"apps/cv-heal.yaml":     {Data: []byte(app("cv-heal", "0", "heal", "west"))},
+		"apps/cv-manual.yaml":   {Data: []byte(manualApp("cv-manual", "manual", "east"))},
+		"apps/cv-gone.yaml":     {Data: []byte(app("cv-gone", "0", "new", "gone"))},
+		"apps/cv-broken.yaml":   {Data: []byte(app("cv-broken", "0", "broken", "west"))},
+		"new/cm.yaml":           {Data: []byte(configMap("settings", "1"))},
+		"heal/cm.yaml":          {Data: []byte(configMap("settings", "1"))},
+		"manual/cm.yaml":        {Data: []byte(configMap("settings", "1"))},
+		"broken/cm.yaml":        {Data: []byte(configMap("settings", "1"))},
+		"broken/hook.yaml":      {Data: []byte(brokenHook)},
+		"apps/cv-degraded.yaml": {Data: []byte(app("cv-degraded", "0", "degraded", "east"))},
+		"degraded/crd.yaml":     {Data: []byte(widgetCRD)},
+		"degraded/widget.yaml":  {Data: []byte(brokenWidget)},
 	}
 	l := newLoop(t, repo)
 	env := shared.Need(t)
@@ -50,6 +53,31 @@ func TestConvergeOnRealClusters(t *testing.T) {
 		t.Errorf("observer heard %v; want the first sight of cv-gone", l.obs.got)
 	}
 }
+
+// widgetCRD defines Widgets, whose status is theirs to write: no
+// subresource, no controller.
+const widgetCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.converge.gitwave.dev}
+spec:
+  group: converge.gitwave.dev
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`
+
+// brokenWidget says it is not Ready: Degraded, as Argo CD reads
+// status.conditions.
+const brokenWidget = `apiVersion: converge.gitwave.dev/v1
+kind: Widget
+metadata: {name: gear}
+status:
+  conditions: [{type: Ready, status: "False", reason: Broken, message: the gear is broken}]
+`
 
 // brokenHook is a PreSync hook the API server refuses: the app compares
 // fine (hooks are not compared) and every sync of it fails.
