@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -27,6 +28,11 @@ type liveCache struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
+
+	// watchFailed is set when a watch broke and could not be restarted
+	// (the cluster went away): the cache may be stale until a probe says
+	// the cluster answers again.
+	watchFailed atomic.Bool
 }
 
 func newLiveCache(client dynamic.Interface) *liveCache {
@@ -45,6 +51,10 @@ func (c *liveCache) informer(ctx context.Context, gvr schema.GroupVersionResourc
 		inf = dynamicinformer.NewFilteredDynamicInformer(c.client, gvr, metav1.NamespaceAll, 0,
 			cache.Indexers{indexApp: appLabelIndex},
 			func(o *metav1.ListOptions) { o.LabelSelector = LabelApp }).Informer()
+		_ = inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+			c.watchFailed.Store(true)
+			cache.DefaultWatchErrorHandler(ctx, r, err)
+		})
 		c.informers[gvr] = inf
 		go inf.RunWithContext(c.ctx)
 	}

@@ -27,6 +27,8 @@ const (
 	// DefaultMaxConcurrentWebhooks bounds the webhook bodies in memory at
 	// once to 8 × MaxBody.
 	DefaultMaxConcurrentWebhooks = 8
+	// DefaultReconcileInterval is the reconcile loop's interval.
+	DefaultReconcileInterval = 3 * time.Minute
 )
 
 // Options configures a Bot. Hosts, Repos, Store and GitDir are required;
@@ -62,9 +64,14 @@ type Options struct {
 	// Policy names the policy file (empty: the repository's .gitwave.yaml
 	// policy) and the role everyone holds.
 	Policy config.Policy
-	// SelfHeal is the drift schedule in robfig/cron syntax; empty runs no
-	// schedule.
-	SelfHeal string
+	// ReconcileInterval is how often RunReconcile reconciles every served
+	// repository; zero means DefaultReconcileInterval. A negative interval
+	// turns the loop off (tests of one event): RunReconcile only waits and
+	// deploys enqueue no pass; ReconcileOnce still runs one.
+	ReconcileInterval time.Duration
+	// Now is the reconcile loop's clock (its retries and backoff); nil
+	// means time.Now.
+	Now func() time.Time
 	// Workers is how many jobs run at once; zero means DefaultWorkers.
 	Workers int
 	// Lease is how long a claimed job is held before another worker may
@@ -87,13 +94,13 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
-	// Holder names this replica for the self-heal lock; empty means
+	// Holder names this replica for the reconcile lock; empty means
 	// hostname and process id.
 	Holder string
 }
 
 // Bot serves webhooks and runs the jobs they enqueue. Handler, RunWorkers
-// and RunSelfHeal may run in one process or, sharing a PostgreSQL store, in
+// and RunReconcile may run in one process or, sharing a PostgreSQL store, in
 // several.
 type Bot struct {
 	opts     Options
@@ -109,9 +116,11 @@ type Bot struct {
 	commands map[Verb]runner
 	// webhookTurns holds one token per webhook request being handled.
 	webhookTurns chan struct{}
-	// driftStates remembers the last gitwave/drift status per repository
-	// and head, so that a quiet repository is not sent it every tick.
+	// driftStates remembers the last gitwave/drift status and head per
+	// repository, so that a quiet repository is not sent it every pass.
 	driftStates sync.Map
+	// desired keeps each repository's last desired state for outages.
+	desired desiredStates
 }
 
 // New checks opts and returns a Bot. Every served repository must name a
@@ -148,7 +157,7 @@ func New(opts Options) (*Bot, error) {
 		key := repoKey(r.Host, r.Name)
 		b.repos[key] = r
 		b.recs[key] = &reconcile.Reconciler{Planner: b.planner, Fleet: opts.Fleet, History: opts.Store,
-			Source: b.mirrors.sourceFunc(r), Projects: b.defaultBranchProjects(r)}
+			Source: b.mirrors.sourceFunc(r), Projects: b.defaultBranchProjects(r), Status: opts.Store, Now: opts.Now}
 	}
 	b.commands = b.runners()
 	return b, nil
@@ -170,6 +179,9 @@ func withDefaults(o Options) Options {
 	if o.MaxConcurrentWebhooks <= 0 {
 		o.MaxConcurrentWebhooks = DefaultMaxConcurrentWebhooks
 	}
+	if o.ReconcileInterval == 0 {
+		o.ReconcileInterval = DefaultReconcileInterval
+	}
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
 	}
@@ -189,6 +201,14 @@ func withDefaults(o Options) Options {
 // Close closes the Git mirrors. The store and the fleet belong to the
 // caller.
 func (b *Bot) Close() { b.mirrors.Close() }
+
+// now is the loop's clock.
+func (b *Bot) now() time.Time {
+	if b.opts.Now != nil {
+		return b.opts.Now()
+	}
+	return time.Now()
+}
 
 // repoKey identifies a served repository across hosts.
 func repoKey(host, name string) string { return host + ":" + name }

@@ -30,10 +30,10 @@ var (
 // clusters: payment-service runs the base revision on staging; the PR's
 // comment diffs against the live clusters; the merge deploys in wave order;
 // /rollback restores the previous revision with a pin and a revert PR; and
-// drift is healed on a one-second schedule.
+// drift is healed by passes of the reconcile loop.
 func TestMergeRollbackAndSelfHeal(t *testing.T) {
 	e := needEnv(t)
-	f := newFixture(t, fixtureOptions{Env: e, Author: "carol", SelfHeal: "@every 1s"})
+	f := newFixture(t, fixtureOptions{Env: e, Author: "carol"})
 	ctx := context.Background()
 	staging := dynamic.NewForConfigOrDie(e.RESTConfig("staging"))
 	bootstrap(t, f, "payment-service-staging")
@@ -99,11 +99,12 @@ func TestMergeRollbackAndSelfHeal(t *testing.T) {
 		}
 	})
 
-	t.Run("drift is healed on schedule", func(t *testing.T) { healDrift(t, f, staging) })
+	t.Run("drift is healed by the reconcile loop", func(t *testing.T) { healDrift(t, f, staging) })
 }
 
 // healDrift changes a live ConfigMap of inventory-service-staging (which
-// has selfHeal) and waits for the schedule to sync it back.
+// has selfHeal) and runs passes of the reconcile loop, a second apart,
+// until it is synced back.
 func healDrift(t *testing.T, f *fixture, staging dynamic.Interface) {
 	ctx := context.Background()
 	cm, err := staging.Resource(configMaps).Namespace("inventory-service").Get(ctx, "inventory-service-config", metav1.GetOptions{})
@@ -115,10 +116,6 @@ func healDrift(t *testing.T, f *fixture, staging dynamic.Interface) {
 	if _, err := staging.Resource(configMaps).Namespace("inventory-service").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	hctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- f.bot.RunSelfHeal(hctx) }()
-	defer func() { cancel(); <-done }()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		cm, err := staging.Resource(configMaps).Namespace("inventory-service").Get(ctx, "inventory-service-config", metav1.GetOptions{})
@@ -131,7 +128,10 @@ func healDrift(t *testing.T, f *fixture, staging dynamic.Interface) {
 		if time.Now().After(deadline) {
 			t.Fatalf("LOG_LEVEL still drifted after 90s; want %q healed back", want)
 		}
-		time.Sleep(500 * time.Millisecond)
+		if err := f.bot.ReconcileOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
 	}
 	if rec := lastSync(t, f.store, "inventory-service-staging", "staging"); rec.Trigger != store.TriggerSelfHeal {
 		t.Errorf("last sync of inventory-service-staging = %s by %s; want the self-heal", rec.Trigger, rec.Initiator)
@@ -180,6 +180,16 @@ func bootstrap(t *testing.T, f *fixture, app string) {
 // merge.
 func merge(t *testing.T, f *fixture) {
 	t.Helper()
+	mergeEvent(t, f)
+	if n := f.run(); n != 1 {
+		t.Fatalf("jobs run = %d; want 1", n)
+	}
+}
+
+// mergeEvent merges pull request 1 and delivers the merge, running
+// nothing.
+func mergeEvent(t *testing.T, f *fixture) {
+	t.Helper()
 	if err := examplerepo.Merge(context.Background(), f.ex); err != nil {
 		t.Fatal(err)
 	}
@@ -189,9 +199,6 @@ func merge(t *testing.T, f *fixture) {
 		Merged: true, MergeSHA: f.ex.HeadSHA})
 	f.webhook(hostfake.GitHubWebhook{Example: "pull_request.closed", Number: 1, HeadSHA: f.ex.HeadSHA, HeadRef: examplerepo.PRBranch,
 		BaseSHA: f.ex.BaseSHA, BaseRef: "main", Merged: true, MergeSHA: f.ex.HeadSHA, Sender: author}, http.StatusAccepted)
-	if n := f.run(); n != 1 {
-		t.Fatalf("jobs run = %d; want 1", n)
-	}
 }
 
 func image(t *testing.T, c dynamic.Interface, ns, name string) string {

@@ -17,6 +17,7 @@ const (
 	VerbSync     Verb = "sync"
 	VerbRollback Verb = "rollback"
 	VerbHistory  Verb = "history"
+	VerbStatus   Verb = "status"
 	VerbHelp     Verb = "help"
 )
 
@@ -57,6 +58,7 @@ const usage = "| command | what it does |\n|---|---|\n" +
 	"| `/sync [APP...] [--cluster NAME]` | deploy the PR's apps (open PR) or the default branch (merged PR) where the policy lets you |\n" +
 	"| `/rollback APP [--to REV \\| --steps N] [--cluster NAME]` | deploy the revision deployed before, pin the app and open a revert PR |\n" +
 	"| `/history APP` | the app's last syncs on every cluster, and any rollback pin |\n" +
+	"| `/status [APP] [--cluster NAME]` | sync and health of the repository's apps on every cluster, as the reconcile loop last saw them |\n" +
 	"| `/help` | this table |\n"
 
 // Usage returns the /help text.
@@ -74,7 +76,7 @@ func ParseComment(body string) ParseResult {
 	}
 	verb := Verb(strings.ToLower(strings.TrimPrefix(fields[0], "/")))
 	switch verb {
-	case VerbDiff, VerbSync, VerbRollback, VerbHistory, VerbHelp:
+	case VerbDiff, VerbSync, VerbRollback, VerbHistory, VerbStatus, VerbHelp:
 	default:
 		return ParseResult{} // "/approve" and friends belong to other bots
 	}
@@ -153,7 +155,7 @@ func unknownFlag(verb Verb, name string) error {
 func knownFlag(verb Verb, name string) bool {
 	switch name {
 	case "--cluster":
-		return verb == VerbSync || verb == VerbRollback || verb == VerbHistory
+		return verb == VerbSync || verb == VerbRollback || verb == VerbHistory || verb == VerbStatus
 	case "--to", "--steps":
 		return verb == VerbRollback
 	}
@@ -188,6 +190,10 @@ func (c *Command) check() error {
 	case VerbHistory:
 		if len(c.Apps) != 1 {
 			return fmt.Errorf("/history takes exactly one app")
+		}
+	case VerbStatus:
+		if len(c.Apps) > 1 {
+			return fmt.Errorf("/status takes at most one app")
 		}
 	case VerbDiff, VerbHelp:
 		if len(c.Apps) > 0 {

@@ -27,6 +27,7 @@ func (b *Bot) runners() map[Verb]runner {
 		VerbSync:     b.runSync,
 		VerbRollback: b.runRollback,
 		VerbHistory:  b.runHistory,
+		VerbStatus:   b.runStatus,
 		VerbHelp: func(context.Context, *task, PR, *Command) (string, error) {
 			return Usage(), nil
 		},

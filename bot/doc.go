@@ -43,8 +43,10 @@
 //     Options.Repositories.
 //   - Slash commands (commands.go, rollback.go) run through a map of
 //     runners, each authorized per app and cluster by the policy.
-//   - Self-heal (selfheal.go) runs the reconciler's drift check on a cron
-//     schedule in the one replica holding the store's "selfheal" lock.
+//   - The reconcile loop (reconcile.go) enqueues one "reconcile" job per
+//     repository every interval and after every push or merge, keyed with
+//     the repository's deploys, and runs reconcile.Converge in the one
+//     replica holding the store's "reconcile" lock.
 //
 // Nothing here logs a secret or a comment body: log records carry the
 // repository, the pull request, the delivery id and the job id.

@@ -47,8 +47,10 @@ type fixtureOptions struct {
 	// Env gives real clusters; nil diffs against the base branch only.
 	Env *localcluster.Env
 	// Author opens pull request 1.
-	Author   string
-	SelfHeal string
+	Author string
+	// ReconcileInterval is the loop's interval; zero turns the loop off,
+	// so that a test of one event runs that event's job alone.
+	ReconcileInterval time.Duration
 	// Example is the example folder (repo/ and pr/); empty is the bundled one.
 	Example string
 	// Policy replaces the default policy settings when it is not zero.
@@ -81,12 +83,15 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	}
 	f := &fixture{t: t, gh: gh, host: host, ex: ex, env: fo.Env, dbPath: filepath.Join(t.TempDir(), "gitwave.db")}
 	f.opts = bot.Options{
-		Hosts:    []bot.Host{host},
-		Repos:    []config.Repo{{Name: exampleRepo, Host: "github", URL: "file://" + ex.Dir, DefaultBranch: "main"}},
-		GitDir:   filepath.Join(t.TempDir(), "git"),
-		Policy:   config.Policy{Default: "role:readonly"},
-		SelfHeal: fo.SelfHeal,
-		Workers:  2,
+		Hosts:             []bot.Host{host},
+		Repos:             []config.Repo{{Name: exampleRepo, Host: "github", URL: "file://" + ex.Dir, DefaultBranch: "main"}},
+		GitDir:            filepath.Join(t.TempDir(), "git"),
+		Policy:            config.Policy{Default: "role:readonly"},
+		ReconcileInterval: fo.ReconcileInterval,
+		Workers:           2,
+	}
+	if fo.ReconcileInterval == 0 {
+		f.opts.ReconcileInterval = -1
 	}
 	if fo.Policy != (config.Policy{}) {
 		f.opts.Policy = fo.Policy

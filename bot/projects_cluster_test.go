@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -83,7 +82,9 @@ func TestProjectsRefuseMergeSyncAndSelfHeal(t *testing.T) {
 			"- {server: '*', namespace: '!payment-service'}\n    - {server: '*', namespace: '!inventory-service'}", 1)
 		tip := commitFiles(t, f, examplerepo.MainBranch, map[string]string{"projects/projects.yaml": forbidden})
 		drift(t, staging, "drifted")
-		f.bot.SelfHealOnce(ctx, time.Minute)
+		if err := f.bot.ReconcileOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if v := liveLogLevel(t, staging); v != "drifted" {
 			t.Errorf("LOG_LEVEL = %q after self-heal; want the drift left alone, the heal refused", v)
 		}

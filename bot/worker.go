@@ -139,7 +139,11 @@ func (b *Bot) dispatch(ctx context.Context, job *store.Job, log *slog.Logger) er
 	case EventComment:
 		return b.onComment(ctx, t)
 	case EventMerged, EventPush:
-		return b.onDeploy(ctx, t)
+		err := b.onDeploy(ctx, t)
+		b.afterDeploy(ctx, t) // every push or merge makes the loop run sooner
+		return err
+	case EventReconcile:
+		return b.onReconcile(ctx, t)
 	}
 	return permanent(fmt.Errorf("job kind %q is not known", job.Kind))
 }

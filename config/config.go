@@ -1,6 +1,6 @@
 // Package config reads gitwave's own configuration file, gitwave.yaml:
 // where its state lives, which Git hosts and repositories it serves, the
-// clusters it deploys to, the policy, the self-heal schedule and the
+// clusters it deploys to, the policy, the reconcile interval and the
 // limits of rendering. Secrets
 // are never written in the file itself: they are read from files or from
 // ${ENV} references.
@@ -44,7 +44,10 @@ type Config struct {
 	Clusters []Cluster `json:"clusters,omitempty"`
 	// Policy says where the policy file is and the role everyone has.
 	Policy Policy `json:"policy,omitempty"`
-	// SelfHeal is the drift schedule.
+	// Reconcile configures the desired-state loop.
+	Reconcile Reconcile `json:"reconcile,omitempty"`
+	// SelfHeal is the older name of the loop's schedule, kept as an alias
+	// of reconcile.interval.
 	SelfHeal SelfHeal `json:"selfHeal,omitempty"`
 	// Limits bound rendering: a deadline per render and caps on apps,
 	// objects and bytes.
@@ -141,7 +144,8 @@ type Policy struct {
 	Default string `json:"default,omitempty"`
 }
 
-// SelfHeal is the drift schedule in robfig/cron syntax ("@every 3m").
+// SelfHeal is the loop's schedule in robfig/cron syntax ("@every 3m"): an
+// alias of reconcile.interval, which wins when both are set.
 type SelfHeal struct {
 	Schedule string `json:"schedule,omitempty"`
 }
@@ -197,9 +201,6 @@ func (c *Config) applyDefaults() {
 	if c.State.Driver == "" {
 		c.State.Driver = "sqlite"
 	}
-	if c.SelfHeal.Schedule == "" {
-		c.SelfHeal.Schedule = "@every 3m"
-	}
 	if c.Policy.Default == "" {
 		c.Policy.Default = "role:readonly"
 	}
@@ -219,6 +220,12 @@ func (c *Config) applyDefaults() {
 
 func (c *Config) validate() error {
 	if err := c.Limits.validate(); err != nil {
+		return err
+	}
+	if err := c.Reconcile.applyDefaults(c.SelfHeal); err != nil {
+		return err
+	}
+	if err := c.Reconcile.validate(); err != nil {
 		return err
 	}
 	if c.State.Driver != "sqlite" && c.State.Driver != "postgres" {

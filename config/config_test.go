@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, text string) string {
@@ -31,7 +32,7 @@ clusters: [{name: staging, kubeconfig: kube/config, context: staging, labels: {e
 	if c.State.DSN != "postgres://gitwave@db/gitwave" {
 		t.Errorf("dsn = %q; ${GW_DSN} not expanded", c.State.DSN)
 	}
-	if c.Listen != ":8080" || c.DataDir != "./data" || c.SelfHeal.Schedule != "@every 3m" || c.Policy.Default != "role:readonly" || c.Repos[0].DefaultBranch != "main" {
+	if c.Listen != ":8080" || c.DataDir != "./data" || c.Reconcile.Interval != Duration(3*time.Minute) || c.Policy.Default != "role:readonly" || c.Repos[0].DefaultBranch != "main" {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if got := c.Path(c.Clusters[0].Kubeconfig); got != filepath.Join(filepath.Dir(p), "kube/config") {
@@ -130,5 +131,30 @@ func TestReadSecretNamesAMissingFile(t *testing.T) {
 	_, err := c.ReadSecret("missing-file")
 	if err == nil || !strings.Contains(err.Error(), "missing-file") {
 		t.Errorf("error %v should name the missing file", err)
+	}
+}
+
+// TestReconcileInterval: reconcile.interval is read; selfHeal.schedule
+// still sets it when it is absent; a bad schedule or a zero interval is
+// refused.
+func TestReconcileInterval(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want time.Duration
+		err  string
+	}{
+		{"reconcile: {interval: 45s}\n", 45 * time.Second, ""},
+		{"selfHeal: {schedule: '@every 2m'}\n", 2 * time.Minute, ""},
+		{"reconcile: {interval: 1m}\nselfHeal: {schedule: '@every 2m'}\n", time.Minute, ""},
+		{"selfHeal: {schedule: 'not cron'}\n", 0, "selfHeal.schedule"},
+		{"reconcile: {interval: 10ms}\n", 0, "reconcile.interval"},
+	} {
+		c, err := Load(write(t, tt.text))
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%q: error %v; want one naming %s", tt.text, err, tt.err)
+		case tt.err == "" && (err != nil || time.Duration(c.Reconcile.Interval) != tt.want):
+			t.Errorf("%q: interval %v, %v; want %s", tt.text, c, err, tt.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ var shared = &localcluster.Shared{Names: []string{"east", "west"}}
 func TestMain(m *testing.M) {
 	code := m.Run()
 	shared.Close()
+	benchClusters.Close()
 	os.Exit(code)
 }
 

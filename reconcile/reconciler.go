@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/gitwave/gitwave/applier"
 	"github.com/gitwave/gitwave/planner"
@@ -35,9 +36,20 @@ type Reconciler struct {
 	// choice: its user is trusted). The bot reads them from the default
 	// branch, never from a pull request.
 	Projects ProjectsFunc
+	// Status keeps the loop's per app × cluster status (Converge); nil
+	// makes Converge fail.
+	Status StatusStore
+	// Observer hears status changes; nil hears nothing.
+	Observer StatusObserver
+	// RemoveApp removes an app the default branch no longer produces; nil
+	// only logs it.
+	RemoveApp RemoveAppFunc
+	// Now is the loop's clock (retries and backoff); nil is time.Now.
+	Now func() time.Time
 
-	mu   sync.Mutex
-	invs map[string]*inventoryAt
+	mu    sync.Mutex
+	invs  map[string]*inventoryAt
+	plans map[planKey][]*planner.Object
 }
 
 // maxRevisions bounds the revisions a Reconciler keeps discovered.

@@ -26,7 +26,7 @@ func newServeCmd() *cobra.Command {
 	var configFile string
 	cmd := &cobra.Command{
 		Use:   "serve --config gitwave.yaml",
-		Short: "Run the GitHub/GitLab app: PR diffs, merge-to-deploy, slash commands and self-heal",
+		Short: "Run the GitHub/GitLab app: PR diffs, merge-to-deploy, slash commands and the reconcile loop",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := runServe(cmd.Context(), configFile); err != nil {
@@ -35,7 +35,7 @@ func newServeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&configFile, "config", "gitwave.yaml", "gitwave.yaml: hosts, repositories, clusters, policy, self-heal schedule")
+	cmd.Flags().StringVar(&configFile, "config", "gitwave.yaml", "gitwave.yaml: hosts, repositories, clusters, policy, reconcile interval")
 	return cmd
 }
 
@@ -73,7 +73,7 @@ func runServe(ctx context.Context, path string) error {
 	defer reg.Close()
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: reg, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
-		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
+		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func runServe(ctx context.Context, path string) error {
 		return nil
 	})
 	g.Go(func() error { return b.RunWorkers(gctx) })
-	g.Go(func() error { return b.RunSelfHeal(gctx) })
+	g.Go(func() error { return b.RunReconcile(gctx) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)

@@ -73,7 +73,7 @@ func run(ctx context.Context) error {
 		{"Pull request #1 opened by carol: gitwave comments the diff against the live clusters", d.prOpened},
 		{"alice (order team, no production syncs) comments `/sync order-service-production-apne2`: denied, with the reason", d.unauthorizedSync},
 		{"Pull request #1 merged: gitwave deploys what it changed, wave by wave, and reports on the PR", d.merge},
-		{"Someone edits a Deployment by hand; the self-heal schedule finds the drift and heals it", d.drift},
+		{"Someone edits a Deployment by hand; a pass of the reconcile loop finds the drift and heals it", d.drift},
 		{"The guide's three repositories: a pull request in org/k8s-apps (no Applications there) is commented with the apps of org/k8s-gitops that read it, and its merge deploys them", d.guidePR},
 	}
 	for i, s := range steps {

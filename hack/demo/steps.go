@@ -110,7 +110,9 @@ func (d *demo) drift(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("kubectl-edit set payment-service replicas to 5 on staging")
-	d.host.bot.SelfHealOnce(ctx, time.Minute)
+	if err := d.host.bot.ReconcileOnce(ctx); err != nil {
+		return err
+	}
 	recs, err := d.store.History(ctx, "payment-service-staging", "staging", 1)
 	if err != nil {
 		return err

@@ -1,0 +1,166 @@
+package reconcile
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gitwave/gitwave/applier"
+	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/store"
+)
+
+// status builds t's status from its live state, its last syncs and its
+// previous status.
+func (t *target) status(d Desired, succeeded map[store.SyncKey]store.SyncRecord) store.AppStatus {
+	a := t.app
+	st := store.AppStatus{Repo: d.Repo, App: a.Name, Cluster: a.Cluster.Name, Project: a.Project,
+		DesiredRevision: t.at.src.Revision, LastSync: lastSyncOf(t.last, t.hasLast)}
+	if ok, found := succeeded[store.SyncKey{App: a.Name, Cluster: a.Cluster.Name}]; found {
+		st.DeployedRevision = ok.Revision
+	}
+	st.Attempts, st.NextRetry = retryState(t.prev, st.DesiredRevision, t.last, t.hasLast)
+	if t.prev.DesiredRevision == st.DesiredRevision && moment(t.prev.LastSync).After(moment(st.LastSync)) {
+		st.LastSync = t.prev.LastSync // a refusal the loop recorded itself
+	}
+	switch {
+	case t.err != nil:
+		st.Sync, st.Health, st.UnknownReason = store.SyncUnknown, string(applier.Unknown), t.err.Error()
+	case t.live.Drifted:
+		st.Sync, st.Health = store.SyncOutOfSync, string(t.live.Health.Status)
+	default:
+		st.Sync, st.Health = store.SyncSynced, string(t.live.Health.Status)
+	}
+	if !d.UnreachableSince.IsZero() {
+		st.Sync, st.UnknownReason = store.SyncUnknown, unreachableRepo(d.UnreachableSince)
+	}
+	return st
+}
+
+// moment is when a sync last did something.
+func moment(ls store.LastSync) time.Time {
+	if ls.FinishedAt.After(ls.StartedAt) {
+		return ls.FinishedAt
+	}
+	return ls.StartedAt
+}
+
+// shouldSync decides whether the loop syncs t now, as Argo CD's automated
+// sync would: an automated (or pinned) app that is out of sync and not yet
+// synced at its desired revision, or drifted from it with selfHeal; not
+// while a sync runs, not after a sync there was terminated (until a new
+// revision or an explicit sync), and not before its next retry.
+func (t *target) shouldSync(now time.Time) bool {
+	if t.err != nil || !t.live.Drifted {
+		return false
+	}
+	au := t.app.Automated()
+	if au == nil && !t.pinned {
+		return false // a manual app is only reported
+	}
+	desired := t.cur.DesiredRevision
+	if t.hasLast && t.last.Phase == store.PhaseRunning {
+		return false
+	}
+	if t.hasLast && t.last.Revision == desired && t.last.Phase == store.PhaseTerminated {
+		return false
+	}
+	if t.cur.DeployedRevision == desired && !t.pinned && !au.SelfHeal {
+		return false // drift without selfHeal is reported OutOfSync
+	}
+	return t.cur.Attempts == 0 || !now.Before(t.cur.NextRetry)
+}
+
+// afterSync makes t's status say what its sync in this pass did: a
+// successful sync leaves the app Synced and Healthy (the sync waited for
+// health); a sync refused before it was recorded (its AppProject, a
+// render error) counts as a failed attempt, backed off like one.
+func (t *target) afterSync(results []AppResult, now time.Time) {
+	for _, res := range results {
+		if res.App != t.app || res.Skipped {
+			continue
+		}
+		switch {
+		case res.Err != nil && (res.Result == nil || res.Result.ID == 0):
+			t.cur.Attempts++
+			t.cur.NextRetry = now.Add(Backoff(t.cur.Attempts))
+			t.cur.LastSync = store.LastSync{Result: store.PhaseFailed, StartedAt: now, FinishedAt: now, Message: res.Err.Error()}
+		case res.Err == nil && res.Result != nil && res.Result.Phase == applier.SyncSucceeded && t.cur.UnknownReason == "":
+			t.cur.Sync, t.cur.Health = store.SyncSynced, string(applier.Healthy)
+		}
+	}
+}
+
+// syncDue syncs the due targets: clusters in parallel, and within a
+// cluster one Sync per revision, in app wave order.
+func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
+	type group struct {
+		at   *inventoryAt
+		apps []*planner.App
+	}
+	byCluster := map[string][]*group{}
+	for _, t := range due {
+		gs := byCluster[t.app.Cluster.Name]
+		var g *group
+		for _, x := range gs {
+			if x.at == t.at {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &group{at: t.at}
+			byCluster[t.app.Cluster.Name] = append(gs, g)
+		}
+		g.apps = append(g.apps, t.app)
+	}
+	var mu sync.Mutex
+	var out []AppResult
+	var eg errgroup.Group
+	for _, gs := range byCluster {
+		eg.Go(func() error {
+			for _, g := range gs {
+				res := r.Sync(ctx, g.at.src, g.at.inv, g.apps, SyncOptions{Trigger: store.TriggerSelfHeal, Initiator: "gitwave"})
+				mu.Lock()
+				out = append(out, res...)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = eg.Wait()
+	return out
+}
+
+// planKey names one app's rendered objects at one revision.
+type planKey struct {
+	rev string
+	app planner.AppKey
+}
+
+// maxPlans bounds the rendered apps a Reconciler keeps.
+const maxPlans = 20000
+
+// plan renders t's objects, once per revision: a quiet repository is not
+// rendered again every pass. The cache starts over when it is full.
+func (r *Reconciler) plan(ctx context.Context, t *target) ([]*planner.Object, error) {
+	k := planKey{t.at.src.Revision, t.app.Key()}
+	r.mu.Lock()
+	objs, ok := r.plans[k]
+	r.mu.Unlock()
+	if ok {
+		return objs, nil
+	}
+	p, err := r.Planner.Plan(ctx, t.at.inv, t.at.src.Repo, t.app)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if r.plans == nil || len(r.plans) >= maxPlans {
+		r.plans = map[planKey][]*planner.Object{}
+	}
+	r.plans[k] = p.Objects
+	r.mu.Unlock()
+	return p.Objects, nil
+}
