@@ -14,7 +14,7 @@ import (
 // It returns the syncs it asked, and ErrNotFound when none is running.
 func (s *Store) RequestTerminate(ctx context.Context, app, cluster, by string) ([]SyncRecord, error) {
 	where := fmt.Sprintf("terminate sync of app %s%s", app, onCluster(cluster))
-	recs, err := s.running(ctx, app, cluster)
+	recs, err := s.Running(ctx, app, cluster)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
@@ -31,9 +31,9 @@ func (s *Store) RequestTerminate(ctx context.Context, app, cluster, by string) (
 	return recs, nil
 }
 
-// running returns the Running syncs of app (on cluster unless "") whose
-// lease is fresh.
-func (s *Store) running(ctx context.Context, app, cluster string) ([]SyncRecord, error) {
+// Running returns the Running syncs of app (on cluster unless ""), newest
+// first, leaving out those whose lease ran out.
+func (s *Store) Running(ctx context.Context, app, cluster string) ([]SyncRecord, error) {
 	q, args := historyQuery(app, cluster, PhaseRunning)
 	rows, err := s.query(ctx, s.db, q, args...)
 	if err != nil {
