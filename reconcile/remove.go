@@ -103,3 +103,40 @@ func (r *Reconciler) Remove(ctx context.Context, app RemovedApp) (*RemoveResult,
 	}
 	return res, err
 }
+
+// RemovalFinalizer returns the finalizer that decides what removing app
+// (produced by base, not by head) does, as Argo CD would decide it: the
+// app's own resources finalizer, unless an Application above it in an app
+// of apps is removed too without the finalizer. Argo CD then leaves the
+// child Application in place, so its objects stay: the result is "" and
+// orphanedBy names that ancestor. An ancestor that head still produces
+// prunes the child Application itself, so the child's finalizer decides.
+func RemovalFinalizer(app *planner.App, base, head *planner.Inventory) (finalizer, orphanedBy string) {
+	for i := len(app.Ancestors) - 1; i >= 0; i-- {
+		name := app.Ancestors[i]
+		if appNamed(head, name) != nil {
+			break
+		}
+		parent := appNamed(base, name)
+		if parent == nil {
+			break
+		}
+		if ResourcesFinalizer(parent) == "" {
+			return "", name
+		}
+	}
+	return ResourcesFinalizer(app), ""
+}
+
+// appNamed returns an app of inv named name, on any cluster, or nil.
+func appNamed(inv *planner.Inventory, name string) *planner.App {
+	if inv == nil {
+		return nil
+	}
+	for _, a := range inv.Apps {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
