@@ -178,15 +178,5 @@ func TestRemoveWithoutTheFinalizerOrphans(t *testing.T) {
 	}
 }
 
-// TestRemoveRefusesAnUnknownFinalizer: a finalizer that is not a
-// resources finalizer is a caller's mistake, named in the error.
-func TestRemoveRefusesAnUnknownFinalizer(t *testing.T) {
-	r := &Reconciler{}
-	_, err := r.Remove(t.Context(), RemovedApp{App: "x", Cluster: "east", Finalizer: "example.com/other"})
-	if err == nil || !strings.Contains(err.Error(), "example.com/other") || !strings.Contains(err.Error(), "x") {
-		t.Errorf("Remove with an unknown finalizer = %v; want an error naming it", err)
-	}
-}
-
 // isGone reports whether err says the object does not exist.
 func isGone(err error) bool { return apierrors.IsNotFound(err) }
