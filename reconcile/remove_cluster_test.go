@@ -180,3 +180,26 @@ func TestRemoveWithoutTheFinalizerOrphans(t *testing.T) {
 
 // isGone reports whether err says the object does not exist.
 func isGone(err error) bool { return apierrors.IsNotFound(err) }
+
+// TestRemoveWithTheBackgroundFinalizer deletes with background
+// propagation: the objects go, their dependents after them.
+func TestRemoveWithTheBackgroundFinalizer(t *testing.T) {
+	repo := fstest.MapFS{
+		"apps/rm-bg.yaml": {Data: []byte(finalizedApp("rm-bg", "bg", "west", FinalizerBackground))},
+		"bg/objects.yaml": {Data: []byte(wavedDeployment("api", "0") + "---\n" + wavedConfigMap("late", "1"))},
+	}
+	r, src, inv := fixture(t, repo)
+	if res := r.Sync(t.Context(), src, inv, inv.Apps, SyncOptions{Trigger: store.TriggerMerge}); res[0].Err != nil {
+		t.Fatal(res[0].Err)
+	}
+	res, err := r.Remove(t.Context(), RemovedApp{App: "rm-bg", Cluster: "west", Finalizer: ResourcesFinalizer(inv.Apps[0]), Revision: "r2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Phase != store.PhaseDeleted || res.Deleted != 2 || !strings.Contains(res.Message, "background propagation") {
+		t.Errorf("Remove = %+v; want Deleted, 2 objects, background propagation", res)
+	}
+	if _, err := clientset(t, "west").AppsV1().Deployments("rm-bg").Get(t.Context(), "api", metav1.GetOptions{}); !isGone(err) {
+		t.Errorf("the Deployment is still there (%v)", err)
+	}
+}
