@@ -2,7 +2,9 @@
 // three things gitwave does to a fleet: diff apps against the live clusters,
 // sync them in app-of-apps wave order, and find and heal drift. The CLI and
 // the bot call the same Reconciler, so a PR comment, `gitwave sync` and the
-// self-heal schedule behave alike.
+// self-heal schedule behave alike. Remove finishes an app the default branch
+// no longer produces, deleting or orphaning its objects as its
+// Application's resources finalizer says.
 //
 // A cluster that cannot be reached fails only its own apps: a live diff
 // falls back to the render diff with a note saying so, and a sync reports
