@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gitwave/gitwave/store"
 )
@@ -49,5 +50,31 @@ func TestTerminateCommand(t *testing.T) {
 	}
 	if got := ask("bob", "/terminate payment-service-staging"); !strings.Contains(got, "no sync of `payment-service-staging` is running") {
 		t.Errorf("/terminate with nothing running:\n%s", got)
+	}
+}
+
+// TestTerminateDoesNotWaitBehindTheSyncItStops: while a /sync job of the
+// pull request runs (leased by another replica), a /terminate on the same
+// pull request still runs at once.
+func TestTerminateDoesNotWaitBehindTheSyncItStops(t *testing.T) {
+	f := newFixture(t, fixtureOptions{Author: "carol"})
+	f.opened(http.StatusAccepted)
+	f.run()
+	id, err := f.store.BeginSync(t.Context(), store.SyncRecord{App: "payment-service-staging", Cluster: "staging",
+		Project: "applications", Revision: f.ex.HeadSHA, Trigger: store.TriggerCommand, Initiator: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.comment("bob", "/sync payment-service-staging")
+	syncJob, err := f.store.Claim(t.Context(), "other-replica/0", time.Minute)
+	if err != nil || syncJob == nil {
+		t.Fatalf("claim the /sync job: %+v, %v", syncJob, err)
+	}
+	f.comment("bob", "/terminate payment-service-staging")
+	if n := f.run(); n != 1 {
+		t.Fatalf("jobs run while the /sync job is leased = %d; want the /terminate job", n)
+	}
+	if _, requested, _ := f.store.TerminateRequested(t.Context(), id); !requested {
+		t.Error("the running sync was not asked to stop")
 	}
 }
