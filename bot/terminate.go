@@ -56,7 +56,7 @@ func (b *Bot) requestTerminate(ctx context.Context, r store.SyncRecord, by strin
 	_, err := b.opts.Store.RequestTerminate(ctx, r.App, r.Cluster, by)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return fmt.Sprintf("- %s: the sync ended before it could be stopped.", markdown.Code(r.Cluster))
+		return fmt.Sprintf("- %s: the sync ended, or was already asked to stop.", markdown.Code(r.Cluster))
 	case err != nil:
 		return fmt.Sprintf("- %s: :x: %s", markdown.Code(r.Cluster), markdown.Code(err.Error()))
 	}

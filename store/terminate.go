@@ -11,7 +11,8 @@ import (
 // cluster when cluster is "") to stop, on behalf of by. The process running
 // each sync, this one or another replica sharing the database, sees the
 // request at its next poll (TerminateRequested) and stops between objects.
-// It returns the syncs it asked, and ErrNotFound when none is running.
+// It returns the syncs it asked, and ErrNotFound when none is running or
+// every one was already asked.
 func (s *Store) RequestTerminate(ctx context.Context, app, cluster, by string) ([]SyncRecord, error) {
 	where := fmt.Sprintf("terminate sync of app %s%s", app, onCluster(cluster))
 	recs, err := s.Running(ctx, app, cluster)
@@ -22,13 +23,21 @@ func (s *Store) RequestTerminate(ctx context.Context, app, cluster, by string) (
 		return nil, fmt.Errorf("%s: no sync is running: %w", where, ErrNotFound)
 	}
 	now := micros(s.now())
+	var asked []SyncRecord
 	for _, r := range recs {
-		if _, err := s.exec(ctx, s.db, `UPDATE syncs SET terminate_us = ?, terminate_by = ? WHERE id = ? AND phase = ? AND terminate_us = 0`,
-			now, by, r.ID, PhaseRunning); err != nil {
+		res, err := s.exec(ctx, s.db, `UPDATE syncs SET terminate_us = ?, terminate_by = ? WHERE id = ? AND phase = ? AND terminate_us = 0`,
+			now, by, r.ID, PhaseRunning)
+		if err != nil {
 			return nil, fmt.Errorf("%s: sync %d: %w", where, r.ID, err)
 		}
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			asked = append(asked, r)
+		}
 	}
-	return recs, nil
+	if len(asked) == 0 {
+		return nil, fmt.Errorf("%s: the sync ended, or was already asked to stop: %w", where, ErrNotFound)
+	}
+	return asked, nil
 }
 
 // Running returns the Running syncs of app (on cluster unless ""), newest
