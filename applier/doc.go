@@ -28,4 +28,12 @@
 // Sync records each run through a Recorder (the store), including the
 // outcome of every object, and retries a failed run with the app's backoff
 // unless the failure is terminal (an invalid manifest, a forbidden request).
+// A running sync polls the Recorder for a terminate request and stops
+// between objects when one comes, from this process or another replica. An
+// automated sync that renders nothing but would prune what the app owns is
+// refused (RefuseEmpty, Argo CD's allowEmpty guard).
+//
+// RemoveApp finishes an app that Git no longer produces: with the resources
+// finalizer (Cascade) Delete removes its inventory's objects in reverse wave
+// order, one wave at a time; without it the objects are recorded orphaned.
 package applier

@@ -29,6 +29,11 @@ type Recorder interface {
 	Inventory(ctx context.Context, app, cluster string) (revision string, entries []InventoryEntry, err error)
 	// SaveInventory replaces the app's inventory on the cluster.
 	SaveInventory(ctx context.Context, app, cluster, revision string, entries []InventoryEntry) error
+	// TerminateRequested reports whether, and by whom, a running sync was
+	// asked to stop.
+	TerminateRequested(ctx context.Context, id int64) (by string, requested bool, err error)
+	// LastResult returns the newest record of the app on the cluster.
+	LastResult(ctx context.Context, app, cluster string) (SyncRecord, error)
 }
 
 // SyncRecord is one sync as the store keeps it.

@@ -20,6 +20,11 @@ type SyncRequest struct {
 	// Prune deletes objects of the previous inventory that are no longer
 	// desired; without it they are reported as extraneous and kept.
 	Prune bool
+	// RefuseEmpty marks an automated sync without allowEmpty: when it
+	// prunes and renders no object but hooks while the app owns objects on
+	// the cluster, it is refused, nothing is pruned, and history records
+	// Refused.
+	RefuseEmpty bool
 	// DryRun sends every apply with dryRun=All: nothing changes, no hook
 	// runs, nothing is waited for, pruned or recorded.
 	DryRun bool
@@ -98,6 +103,8 @@ const (
 	EventPruned        EventType = "Pruned"
 	EventRetry         EventType = "Retry"
 	EventSyncDone      EventType = "SyncDone"
+	// EventDeleted is an object deleted with its app (Manager.Delete).
+	EventDeleted EventType = "Deleted"
 )
 
 // Event is one line of a sync's progress, for terminals and PR comments.

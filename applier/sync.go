@@ -48,8 +48,9 @@ func (r *run) emit(e Event) {
 //
 // The Result is non-nil whenever the sync started; the error is non-nil
 // exactly when the sync did not succeed, naming the app and cluster.
-// Cancelling ctx stops the sync between objects; it is recorded as
-// Terminated with what was and was not applied.
+// Cancelling ctx, or a terminate request in the store (which Sync polls),
+// stops the sync between objects; it is recorded as Terminated with what
+// was and was not applied.
 func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event)) (*Result, error) {
 	if req.App == nil {
 		return nil, errors.New("applier: SyncRequest.App is nil")
@@ -67,13 +68,22 @@ func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event
 	lock := m.appLock(app.Name)
 	lock.Lock()
 	defer lock.Unlock()
-
+	refusal, err := m.emptyRefusal(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
 	start := m.opts.Clock.Now()
 	id, stopHeartbeat, err := m.beginRecord(ctx, req, start)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	defer stopHeartbeat()
+	ctx, stopWatch := m.watchTerminate(ctx, id)
+	defer stopWatch()
+	if refusal != nil {
+		res, err := m.refuse(ctx, id, refusal)
+		return res, fmt.Errorf("%s: %w", where, err)
+	}
 	r := &run{m: m, req: req, timeout: timeout, progress: progress}
 	var runErr error
 	for attempt := 0; ; attempt++ {
@@ -108,6 +118,9 @@ func finalPhase(ctx context.Context, err error) (SyncPhase, string) {
 	case err == nil:
 		return SyncSucceeded, "successfully synced"
 	case ctx.Err() != nil:
+		if te, ok := terminatedBy(ctx); ok {
+			return SyncTerminated, te.Error() + ": " + err.Error()
+		}
 		return SyncTerminated, "terminated: " + err.Error()
 	default:
 		return SyncFailed, err.Error()

@@ -19,6 +19,8 @@ const (
 	VerbHistory  Verb = "history"
 	VerbStatus   Verb = "status"
 	VerbHelp     Verb = "help"
+	// VerbTerminate stops an app's running sync.
+	VerbTerminate Verb = "terminate"
 )
 
 // Command is a parsed slash command.
@@ -57,6 +59,7 @@ const usage = "| command | what it does |\n|---|---|\n" +
 	"| `/diff` | render the PR again and refresh gitwave's comment |\n" +
 	"| `/sync [APP...] [--cluster NAME]` | deploy the PR's apps (open PR) or the default branch (merged PR) where the policy lets you |\n" +
 	"| `/rollback APP [--to REV \\| --steps N] [--cluster NAME]` | deploy the revision deployed before, pin the app and open a revert PR |\n" +
+	"| `/terminate APP [--cluster NAME]` | stop the app's running sync where the policy grants you sync; it is recorded as Terminated |\n" +
 	"| `/history APP` | the app's last syncs on every cluster, and any rollback pin |\n" +
 	"| `/status [APP] [--cluster NAME]` | sync and health of the repository's apps on every cluster, as the reconcile loop last saw them |\n" +
 	"| `/help` | this table |\n"
@@ -76,7 +79,7 @@ func ParseComment(body string) ParseResult {
 	}
 	verb := Verb(strings.ToLower(strings.TrimPrefix(fields[0], "/")))
 	switch verb {
-	case VerbDiff, VerbSync, VerbRollback, VerbHistory, VerbStatus, VerbHelp:
+	case VerbDiff, VerbSync, VerbRollback, VerbHistory, VerbStatus, VerbHelp, VerbTerminate:
 	default:
 		return ParseResult{} // "/approve" and friends belong to other bots
 	}
@@ -155,7 +158,7 @@ func unknownFlag(verb Verb, name string) error {
 func knownFlag(verb Verb, name string) bool {
 	switch name {
 	case "--cluster":
-		return verb == VerbSync || verb == VerbRollback || verb == VerbHistory || verb == VerbStatus
+		return verb == VerbSync || verb == VerbRollback || verb == VerbHistory || verb == VerbStatus || verb == VerbTerminate
 	case "--to", "--steps":
 		return verb == VerbRollback
 	}
@@ -187,9 +190,9 @@ func (c *Command) check() error {
 		if len(c.Apps) != 1 {
 			return fmt.Errorf("/rollback takes exactly one app")
 		}
-	case VerbHistory:
+	case VerbHistory, VerbTerminate:
 		if len(c.Apps) != 1 {
-			return fmt.Errorf("/history takes exactly one app")
+			return fmt.Errorf("/%s takes exactly one app", c.Verb)
 		}
 	case VerbStatus:
 		if len(c.Apps) > 1 {

@@ -23,11 +23,12 @@ type runner func(ctx context.Context, t *task, pr PR, cmd *Command) (string, err
 // runners is the dispatch table of the slash commands.
 func (b *Bot) runners() map[Verb]runner {
 	return map[Verb]runner{
-		VerbDiff:     b.runDiff,
-		VerbSync:     b.runSync,
-		VerbRollback: b.runRollback,
-		VerbHistory:  b.runHistory,
-		VerbStatus:   b.runStatus,
+		VerbDiff:      b.runDiff,
+		VerbSync:      b.runSync,
+		VerbRollback:  b.runRollback,
+		VerbHistory:   b.runHistory,
+		VerbStatus:    b.runStatus,
+		VerbTerminate: b.runTerminate,
 		VerbHelp: func(context.Context, *task, PR, *Command) (string, error) {
 			return Usage(), nil
 		},

@@ -127,6 +127,13 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()
+	if hasRemoved(d.report) {
+		baseInv, err := b.planner.Discover(ctx, d.base)
+		if err != nil {
+			return nil, err
+		}
+		d.appNotes = mergeNotes(d.appNotes, b.removalNotes(ctx, t, d, baseInv))
+	}
 	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, d.head, d.headInv, reconcile.LiveDiffOptions{
 		Skip:    func(app *planner.App) string { return firstOf(d.policy.skipLive(app), projects.skipLive(app)) },
 		MayRead: projects.mayRead(),

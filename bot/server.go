@@ -159,6 +159,10 @@ func jobFor(d Delivery, ev Event, repo config.Repo) (*store.Job, string) {
 			return nil, fmt.Sprintf("comment %s is not a gitwave command", ev.Comment.ID)
 		}
 		j.Key = prKey(ev.Repo, ev.PR.Number)
+		if p := ParseComment(ev.Comment.Body); p.Command != nil && p.Command.Verb == VerbTerminate {
+			// /terminate must not wait behind the /sync it stops.
+			j.Key = "terminate:" + j.Key
+		}
 	case EventMerged:
 		if ev.PR == nil {
 			return nil, "merge event without a pull request"

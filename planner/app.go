@@ -35,6 +35,12 @@ type App struct {
 	Annotations map[string]string
 	// Labels are the Application's own labels.
 	Labels map[string]string
+	// Ancestors names the Applications above this one in an app of apps,
+	// the root first; nil for a root.
+	Ancestors []string
+	// Finalizers are the Application's metadata.finalizers; the resources
+	// finalizer says that removing the app deletes its objects.
+	Finalizers []string
 }
 
 // Key identifies an App: its name and its cluster's name.

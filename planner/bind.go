@@ -34,7 +34,7 @@ func (d *discovery) bind(a *Application, m manifest, parent string) (*App, error
 	return &App{
 		Name: a.Metadata.Name, Project: project, Cluster: cluster, Namespace: a.Spec.Destination.Namespace,
 		Wave: wave, Parent: parent, File: m.File, Line: m.Line, Spec: a.Spec,
-		Annotations: a.Metadata.Annotations, Labels: a.Metadata.Labels,
+		Annotations: a.Metadata.Annotations, Labels: a.Metadata.Labels, Finalizers: a.Metadata.Finalizers,
 	}, nil
 }
 

@@ -285,6 +285,9 @@ func (d *discovery) addApp(ctx context.Context, a *Application, m manifest, pare
 		return
 	}
 	app.Order = append(slices.Clone(order), app.Wave)
+	if len(ancestors) > 0 {
+		app.Ancestors = slices.Clone(ancestors)
+	}
 	d.seen[app.Key()] = app
 	d.inv.Apps = append(d.inv.Apps, app)
 	if !d.mayHoldApps(ctx, app) {

@@ -41,8 +41,8 @@ type Reconciler struct {
 	Status StatusStore
 	// Observer hears status changes; nil hears nothing.
 	Observer StatusObserver
-	// RemoveApp removes an app the default branch no longer produces; nil
-	// only logs it.
+	// RemoveApp replaces Remove for an app the default branch no longer
+	// produces (tests); nil removes it with Remove.
 	RemoveApp RemoveAppFunc
 	// Now is the loop's clock (retries and backoff); nil is time.Now.
 	Now func() time.Time

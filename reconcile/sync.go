@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gitwave/gitwave/applier"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/store"
 )
 
 // SyncOptions says how apps are synced. The zero value syncs for real,
@@ -19,8 +21,21 @@ type SyncOptions struct {
 	DryRun bool
 	// Trigger and Initiator are recorded with each sync.
 	Trigger, Initiator string
+	// Automated marks an automated sync (the reconcile loop, a merge
+	// deploy, self-heal); triggers merge and selfheal are automated
+	// whatever it says. An automated sync of an app whose automated policy
+	// lacks allowEmpty is refused when it renders no objects and would
+	// prune what the app owns, as Argo CD refuses it. A manual sync
+	// (/sync, gitwave sync, /rollback) of an empty app is not refused,
+	// also as in Argo CD.
+	Automated bool
 	// Progress receives every sync event.
 	Progress func(applier.Event)
+}
+
+// automated reports whether the sync is an automated one.
+func (o SyncOptions) automated() bool {
+	return o.Automated || strings.EqualFold(o.Trigger, store.TriggerMerge) || strings.EqualFold(o.Trigger, store.TriggerSelfHeal)
 }
 
 // AppResult is the outcome of syncing one app on one cluster.
@@ -94,11 +109,13 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 			continue // an app of apps deploys its children, which are apps themselves
 		}
 		prune := opts.Prune
-		if au := a.Automated(); au != nil && au.Prune {
+		au := a.Automated()
+		if au != nil && au.Prune {
 			prune = true
 		}
 		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision,
-			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun})
+			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun,
+			RefuseEmpty: opts.automated() && au != nil && !au.AllowEmpty})
 		idx = append(idx, i)
 	}
 	if len(reqs) == 0 {

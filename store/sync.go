@@ -25,7 +25,25 @@ const (
 	PhaseFailed     = "Failed"
 	PhaseTerminated = "Terminated"
 	PhaseError      = "Error"
+	// PhaseRefused is an automated sync gitwave would not run: it renders
+	// no object and would prune everything the app owns (allowEmpty).
+	PhaseRefused = "Refused"
+	// PhaseDeleted is an app removed from Git whose Application carried the
+	// resources finalizer: its objects were deleted from the cluster.
+	PhaseDeleted = "Deleted"
+	// PhaseOrphaned is an app removed from Git without the finalizer: its
+	// objects stay on the cluster, no longer managed.
+	PhaseOrphaned = "Orphaned"
 )
+
+// finalPhase reports whether phase ends a sync record.
+func finalPhase(phase string) bool {
+	switch phase {
+	case PhaseSucceeded, PhaseFailed, PhaseTerminated, PhaseError, PhaseRefused, PhaseDeleted, PhaseOrphaned:
+		return true
+	}
+	return false
+}
 
 // Sync triggers: what started a sync.
 const (
@@ -34,6 +52,8 @@ const (
 	TriggerSelfHeal = "selfheal"
 	TriggerRollback = "rollback"
 	TriggerCLI      = "cli"
+	// TriggerRemoved is an app the default branch no longer produces.
+	TriggerRemoved = "removed"
 )
 
 // SyncRecord is one sync of one app to one cluster, as history shows it.
@@ -47,7 +67,7 @@ type SyncRecord struct {
 	Initiator  string // who asked: a Git host login, "gitwave" for self-heal
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while Running
-	Phase      string    // Running, Succeeded, Failed, Terminated or Error
+	Phase      string    // Running, Succeeded, Failed, Terminated, Error, Refused, Deleted or Orphaned
 	Message    string
 	Objects    []ObjectResult
 }
@@ -137,13 +157,13 @@ func normalizeBegin(r *SyncRecord) error {
 	if r.App == "" || r.Cluster == "" {
 		return fmt.Errorf("begin sync: app (%q) and cluster (%q) are required", r.App, r.Cluster)
 	}
-	for _, known := range []string{"", TriggerMerge, TriggerCommand, TriggerSelfHeal, TriggerRollback, TriggerCLI} {
+	for _, known := range []string{"", TriggerMerge, TriggerCommand, TriggerSelfHeal, TriggerRollback, TriggerCLI, TriggerRemoved} {
 		if strings.EqualFold(r.Trigger, known) {
 			r.Trigger = known
 			return nil
 		}
 	}
-	return fmt.Errorf("begin sync of app %s on cluster %s: unknown trigger %q (want merge, command, selfheal, rollback or cli)",
+	return fmt.Errorf("begin sync of app %s on cluster %s: unknown trigger %q (want merge, command, selfheal, rollback, cli or removed)",
 		r.App, r.Cluster, r.Trigger)
 }
 
@@ -170,14 +190,12 @@ func (s *Store) HeartbeatSync(ctx context.Context, id int64) error {
 	return fmt.Errorf("heartbeat sync %d: it is %s: %w", id, phase, ErrLeaseLost)
 }
 
-// FinishSync records the outcome of sync id: phase (Succeeded, Failed,
-// Terminated or Error), a message for people, and what happened to each
+// FinishSync records the outcome of sync id: a final phase (Succeeded,
+// Failed, Terminated, Error, Refused, Deleted or Orphaned), a message for people, and what happened to each
 // object. A sync that was marked abandoned still gets its real outcome.
 func (s *Store) FinishSync(ctx context.Context, id int64, phase, message string, objects []ObjectResult) error {
-	switch phase {
-	case PhaseSucceeded, PhaseFailed, PhaseTerminated, PhaseError:
-	default:
-		return fmt.Errorf("finish sync %d: phase %q is not a final phase (want Succeeded, Failed, Terminated or Error)", id, phase)
+	if !finalPhase(phase) {
+		return fmt.Errorf("finish sync %d: phase %q is not a final phase (want Succeeded, Failed, Terminated, Error, Refused, Deleted or Orphaned)", id, phase)
 	}
 	if objects == nil {
 		objects = []ObjectResult{}
