@@ -178,3 +178,9 @@ func subscribe(pairs ...string) map[string]any {
 	}
 	return out
 }
+
+// basicAuth reads the basic credentials of a recorded request.
+func basicAuth(r recorded) (string, string, bool) {
+	req := &http.Request{Header: r.Header}
+	return req.BasicAuth()
+}
