@@ -184,3 +184,11 @@ func basicAuth(r recorded) (string, string, bool) {
 	req := &http.Request{Header: r.Header}
 	return req.BasicAuth()
 }
+
+// slowHandler holds every request until block is closed.
+func slowHandler(h http.Handler, block <-chan struct{}) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-block
+		h.ServeHTTP(w, r)
+	})
+}
