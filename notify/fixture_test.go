@@ -192,3 +192,12 @@ func slowHandler(h http.Handler, block <-chan struct{}) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+func mustRead(tb testing.TB, p string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
