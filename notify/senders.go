@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/argoproj/notifications-engine/pkg/services"
 	"github.com/sirupsen/logrus"
@@ -94,17 +95,23 @@ type statusError struct {
 func (e statusError) Error() string   { return fmt.Sprintf("%s: HTTP %d", e.what, e.status) }
 func (e statusError) Retryable() bool { return e.status >= 500 || e.status == 429 }
 
-var bridgeOnce sync.Once
+var (
+	bridgeOnce sync.Once
+	// engineLog is where the engine's log lines go: the newest Engine's
+	// logger and redactor.
+	engineLog atomic.Pointer[logrusHook]
+)
 
 // bridgeEngineLogs sends the engine's logrus warnings and errors (a
 // trigger whose expression failed on an app, a missing field) to log at
 // debug level, redacted; its debug dumps of HTTP requests, which hold
 // tokens, are never enabled.
 func bridgeEngineLogs(log *slog.Logger, r redactor) {
+	engineLog.Store(&logrusHook{log: log, redact: r})
 	bridgeOnce.Do(func() {
 		logrus.SetOutput(io.Discard)
 		logrus.SetLevel(logrus.WarnLevel)
-		logrus.AddHook(logrusHook{log: log, redact: r})
+		logrus.AddHook(logrusHook{})
 	})
 }
 
@@ -113,11 +120,13 @@ type logrusHook struct {
 	redact redactor
 }
 
-func (h logrusHook) Levels() []logrus.Level {
+func (logrusHook) Levels() []logrus.Level {
 	return []logrus.Level{logrus.ErrorLevel, logrus.WarnLevel}
 }
 
-func (h logrusHook) Fire(e *logrus.Entry) error {
-	h.log.Debug("notifications-engine: " + h.redact.text(e.Message))
+func (logrusHook) Fire(e *logrus.Entry) error {
+	if h := engineLog.Load(); h != nil {
+		h.log.Debug("notifications-engine: " + h.redact.text(e.Message))
+	}
 	return nil
 }
