@@ -16,7 +16,7 @@ type memLedger struct {
 	sent map[string]bool
 }
 
-func (l *memLedger) ClaimNotification(_ context.Context, scope, key string) (bool, error) {
+func (l *memLedger) ClaimNotification(_ context.Context, scope, key string, _ time.Duration) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.sent[scope+"\x00"+key] {
@@ -25,6 +25,8 @@ func (l *memLedger) ClaimNotification(_ context.Context, scope, key string) (boo
 	l.sent[scope+"\x00"+key] = true
 	return true, nil
 }
+
+func (l *memLedger) ConfirmNotification(context.Context, string, string) error { return nil }
 
 func (l *memLedger) ReleaseNotification(_ context.Context, scope, key string) error {
 	l.mu.Lock()

@@ -58,6 +58,9 @@ func (e *Engine) deliver(ctx context.Context, d delivery) {
 		cancel()
 		if err == nil {
 			e.metrics.count(d.dest.Service, "sent")
+			if err := e.opts.Ledger.ConfirmNotification(context.WithoutCancel(ctx), d.scope, d.key); err != nil {
+				e.log.Warn("record notification sent", "app", d.scope, "trigger", d.trigger, "error", err)
+			}
 			e.log.Info("notification sent", "app", d.scope, "trigger", d.trigger, "service", d.dest.Service, "recipient", d.dest.Recipient)
 			return
 		}

@@ -17,9 +17,11 @@ import (
 )
 
 // Ledger records the notifications sent; *store.Store is one. Claim must
-// be atomic across replicas.
+// be atomic across replicas; a claim not confirmed within lease (its sender
+// died) may be claimed again.
 type Ledger interface {
-	ClaimNotification(ctx context.Context, scope, key string) (bool, error)
+	ClaimNotification(ctx context.Context, scope, key string, lease time.Duration) (bool, error)
+	ConfirmNotification(ctx context.Context, scope, key string) error
 	ReleaseNotification(ctx context.Context, scope, key string) error
 }
 
@@ -48,6 +50,10 @@ type Options struct {
 	Attempts int
 	Timeout  time.Duration
 	Backoff  time.Duration
+	// ClaimLease is how long a claimed notification may go unconfirmed
+	// before another pass sends it again, when the process that claimed it
+	// died while sending (default 10m).
+	ClaimLease time.Duration
 }
 
 func (o *Options) applyDefaults() {
@@ -68,6 +74,9 @@ func (o *Options) applyDefaults() {
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
+	}
+	if o.ClaimLease <= 0 {
+		o.ClaimLease = 10 * time.Minute
 	}
 }
 
@@ -199,7 +208,7 @@ func (e *Engine) handle(ctx context.Context, st AppState, vars map[string]any, t
 		}
 		return
 	}
-	claimed, err := e.opts.Ledger.ClaimNotification(ctx, scope, key)
+	claimed, err := e.opts.Ledger.ClaimNotification(ctx, scope, key, e.opts.ClaimLease)
 	if err != nil {
 		e.log.Warn("record notification", "app", scope, "trigger", trigger, "error", err)
 		return

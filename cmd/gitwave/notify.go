@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/argoproj/notifications-engine/pkg/services"
 	"github.com/spf13/cobra"
@@ -165,5 +166,8 @@ func anyMap(m map[string]string) map[string]any {
 // noLedger is the ledger of a test send, which records nothing.
 type noLedger struct{}
 
-func (noLedger) ClaimNotification(context.Context, string, string) (bool, error) { return true, nil }
-func (noLedger) ReleaseNotification(context.Context, string, string) error       { return nil }
+func (noLedger) ClaimNotification(context.Context, string, string, time.Duration) (bool, error) {
+	return true, nil
+}
+func (noLedger) ConfirmNotification(context.Context, string, string) error { return nil }
+func (noLedger) ReleaseNotification(context.Context, string, string) error { return nil }
