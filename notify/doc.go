@@ -15,7 +15,9 @@
 //     annotations and the default subscriptions), runs each trigger, and
 //     for each condition that holds claims Argo CD's state key
 //     ([oncePer:]trigger:condition:service:recipient) in a Ledger (the
-//     store), so that a restart or a second replica never sends it twice.
+//     store), so that a restart or a second replica never sends it twice;
+//     a delivery confirms its claim, and a claim left unconfirmed past
+//     Options.ClaimLease (its sender died) is claimed again.
 //   - Claimed notifications are rendered at once and handed to a bounded
 //     pool of workers that deliver them with a deadline per attempt and
 //     retries with backoff; a delivery that fails for good releases its
