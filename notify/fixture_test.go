@@ -38,7 +38,7 @@ type fakeHTTP struct {
 	body     string
 }
 
-func newFakeHTTP(t *testing.T, body string, statuses ...int) *fakeHTTP {
+func newFakeHTTP(t testing.TB, body string, statuses ...int) *fakeHTTP {
 	f := &fakeHTTP{statuses: statuses, body: body}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -65,7 +65,7 @@ func (f *fakeHTTP) requests() []recorded {
 
 // newSlackAPI is a Slack Web API double answering chat.postMessage as Slack
 // documents it.
-func newSlackAPI(t *testing.T, statuses ...int) *fakeHTTP {
+func newSlackAPI(t testing.TB, statuses ...int) *fakeHTTP {
 	return newFakeHTTP(t, `{"ok":true,"channel":"C0DEPLOY","ts":"1700000000.000100","message":{"text":"x"}}`, statuses...)
 }
 
@@ -103,7 +103,7 @@ func guideConfig(t *testing.T, api string) *Config {
 }
 
 // pointAt sets one option of a parsed service.
-func pointAt(t *testing.T, cfg *Config, service, key, value string) {
+func pointAt(t testing.TB, cfg *Config, service, key, value string) {
 	t.Helper()
 	sc := cfg.Services[service]
 	var opts map[string]any
