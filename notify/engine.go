@@ -129,7 +129,8 @@ func New(cfg *Config, opts Options) (*Engine, error) {
 }
 
 // Close stops the workers; notifications still queued are not sent and
-// their claims stay, as after a crash.
+// their claims stay, as after a crash: a later pass sends them once
+// ClaimLease has passed.
 func (e *Engine) Close() {
 	e.stop()
 	e.workers.Wait()
