@@ -18,7 +18,7 @@ test:
 
 # Tests that need neither clusters nor PostgreSQL.
 test-unit:
-	$(GO) test -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/...
+	$(GO) test -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/...
 
 bench:
 	hack/bench.sh

@@ -52,6 +52,8 @@ type Config struct {
 	// Limits bound rendering: a deadline per render and caps on apps,
 	// objects and bytes.
 	Limits Limits `json:"limits,omitempty"`
+	// Notifications configures Argo CD-style notifications; nil sends none.
+	Notifications *Notifications `json:"notifications,omitempty"`
 
 	// dir is the directory of the file, against which relative paths
 	// resolve.
@@ -226,6 +228,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Reconcile.validate(); err != nil {
+		return err
+	}
+	if err := c.Notifications.validate(); err != nil {
 		return err
 	}
 	if c.State.Driver != "sqlite" && c.State.Driver != "postgres" {

@@ -42,6 +42,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd(),
-		newSyncCmd(), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newStatusCmd(), newServeCmd())
+		newSyncCmd(), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newStatusCmd(), newServeCmd(), newNotifyCmd())
 	return root
 }
