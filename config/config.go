@@ -32,6 +32,9 @@ type Config struct {
 	Repos []Repo `json:"repos,omitempty"`
 	// Clusters are the deployment targets with their credentials.
 	Clusters []Cluster `json:"clusters,omitempty"`
+	// ClusterSecrets reads more clusters, with credentials, from Argo CD
+	// cluster Secrets in a namespace of the hub cluster; nil reads none.
+	ClusterSecrets *ClusterSecrets `json:"clusterSecrets,omitempty"`
 	// Policy says where the policy file is and the role everyone has.
 	Policy Policy `json:"policy,omitempty"`
 	// SelfHeal is the drift schedule.
@@ -195,6 +198,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("cluster %q: set kubeconfig (and context) or server", cl.Name)
 		}
 		seen[cl.Name] = true
+	}
+	if c.ClusterSecrets != nil && c.ClusterSecrets.Namespace == "" {
+		return fmt.Errorf("clusterSecrets.namespace is required")
 	}
 	for i, r := range c.Repos {
 		if r.Name == "" || r.URL == "" || (r.Host != "github" && r.Host != "gitlab") {

@@ -42,6 +42,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd(),
-		newSyncCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newServeCmd(), newVersionCmd())
+		newSyncCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newServeCmd(), newVersionCmd(), newClusterCmd())
 	return root
 }
