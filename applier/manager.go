@@ -81,6 +81,7 @@ type Manager struct {
 	opts     Options
 	client   dynamic.Interface
 	mapper   *restmapper.DeferredDiscoveryRESTMapper
+	disc     discovery.DiscoveryInterface
 	requests atomic.Int64
 
 	locksMu sync.Mutex
@@ -109,6 +110,7 @@ func New(cfg *rest.Config, opts Options) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: discovery client: %w", m.opts.Cluster, err)
 	}
+	m.disc = dc
 	m.mapper = restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
 	if m.client, err = dynamic.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("cluster %s: dynamic client: %w", m.opts.Cluster, err)

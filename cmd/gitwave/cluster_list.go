@@ -42,7 +42,7 @@ func newClusterListCmd() *cobra.Command {
 // clusterRow is one line of `gitwave cluster list`.
 type clusterRow struct {
 	name, server, version, labels, apps string
-	reachable                          bool
+	reachable                           bool
 }
 
 func runClusterList(ctx context.Context, out, stderr io.Writer, f *repoFlags) error {

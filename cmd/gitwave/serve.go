@@ -63,6 +63,17 @@ func runServe(ctx context.Context, path string) error {
 	}
 	defer fleet.Close()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	var hub *hubWatcher
+	if cfg.ClusterSecrets != nil {
+		if hub, err = newHubWatcher(*cfg.ClusterSecrets, fleet, ccs, log); err != nil {
+			return err
+		}
+		hcs, err := hub.refresh(ctx)
+		if err != nil {
+			return err
+		}
+		pcs = append(pcs, hcs...)
+	}
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
@@ -82,6 +93,9 @@ func runServe(ctx context.Context, path string) error {
 	})
 	g.Go(func() error { return b.RunWorkers(gctx) })
 	g.Go(func() error { return b.RunSelfHeal(gctx) })
+	if hub != nil {
+		g.Go(func() error { return hub.run(gctx, hubRefresh) })
+	}
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
