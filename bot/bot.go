@@ -76,6 +76,8 @@ type Options struct {
 	// Registry receives the metrics served on /metrics; nil means a
 	// registry of the Bot's own.
 	Registry *prometheus.Registry
+	// Ops, when set, counts Git fetches (see NewOpsMetrics).
+	Ops *OpsMetrics
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Holder names this replica for the self-heal lock; empty means
@@ -125,6 +127,7 @@ func New(opts Options) (*Bot, error) {
 		b.hosts[h.Name()] = h
 	}
 	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, opts.Logger)
+	b.mirrors.ops = opts.Ops
 	for _, r := range opts.Repos {
 		if b.hosts[r.Host] == nil {
 			return nil, fmt.Errorf("bot: repository %s is on host %q, which is not configured", r.Name, r.Host)

@@ -22,6 +22,7 @@ type mirrors struct {
 	dir      string
 	clusters []planner.Cluster
 	log      *slog.Logger
+	ops      *OpsMetrics // counts fetches; nil counts none
 
 	mu      sync.Mutex
 	readers map[string]*gitrepo.Repo // by URL
@@ -55,7 +56,9 @@ func (m *mirrors) fetch(ctx context.Context, h Host, repo config.Repo) (*checkou
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", repo.Name, err)
 	}
-	if err := fresh.Fetch(ctx); err != nil {
+	err = fresh.Fetch(ctx)
+	m.ops.ObserveFetch(repo.Name, err)
+	if err != nil {
 		fresh.Close()
 		return nil, err
 	}

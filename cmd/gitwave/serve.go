@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
@@ -57,7 +58,9 @@ func runServe(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	fleet, err := applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: st}})
+	reg := prometheus.NewRegistry()
+	ops := bot.NewOpsMetrics(reg, st)
+	fleet, err := applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: st, OnSync: ops.ObserveSync}})
 	if err != nil {
 		return err
 	}
@@ -76,7 +79,8 @@ func runServe(ctx context.Context, path string) error {
 	}
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
-		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
+		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log,
+		Registry: reg, Ops: ops})
 	if err != nil {
 		return err
 	}
@@ -96,6 +100,7 @@ func runServe(ctx context.Context, path string) error {
 	if hub != nil {
 		g.Go(func() error { return hub.run(gctx, hubRefresh) })
 	}
+	g.Go(func() error { return probeClusters(gctx, fleet, ops, hubRefresh) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
@@ -103,6 +108,20 @@ func runServe(ctx context.Context, path string) error {
 		return srv.Shutdown(sctx)
 	})
 	return g.Wait()
+}
+
+// probeClusters sets gitwave_cluster_reachable now and every interval.
+func probeClusters(ctx context.Context, fleet *applier.Fleet, ops *bot.OpsMetrics, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		ops.SetReachable(fleet.Reachability(ctx))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // serveHosts builds the configured hosts. A host without a webhook secret
