@@ -74,6 +74,12 @@ func TestChartLints(t *testing.T) {
 			}
 		}
 	}
+	// Lint mode lets fail pass (TestChartRefusesReplicasOnSQLite renders
+	// for real), but values.schema.json refuses a value of the wrong kind.
+	res := lint.AllWithKubeVersion(chartDir, map[string]any{"replicaCount": "two"}, "gitwave", nil)
+	if res.HighestSeverity < support.ErrorSev {
+		t.Errorf("helm lint passes replicaCount: two; messages %v", res.Messages)
+	}
 }
 
 // TestChartRefusesReplicasOnSQLite: SQLite is one file on one volume, so

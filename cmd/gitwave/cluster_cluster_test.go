@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,7 @@ func TestClusterAddListRm(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "prod-east") || !strings.Contains(out, "env=prod,region=eu") || !strings.Contains(out, "yes") || !strings.Contains(out, "v1.") {
 		t.Errorf("cluster list: exit %d\n%s%s", code, out, errOut)
 	}
+	checkHubWatcher(t, admin, kc, &secret)
 
 	rm(t, kc)
 	if _, err := managed.CoreV1().Namespaces().List(ctx, metav1.ListOptions{}); err == nil {
@@ -112,6 +114,58 @@ func TestClusterAddListRm(t *testing.T) {
 	assertGone(t, admin)
 	if _, err := admin.RbacV1().Roles("team-a").Get(ctx, applier.ManagerRole, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("Role in team-a after rm: err = %v, want NotFound", err)
+	}
+}
+
+// checkHubWatcher: serve's watcher of the hub's cluster Secrets adds the
+// cluster to the Fleet, uses a rotated token at the next request without a
+// new Manager, and drops the cluster when its Secret is deleted.
+func checkHubWatcher(t *testing.T, admin kubernetes.Interface, kc string, secret *corev1.Secret) {
+	t.Helper()
+	ctx := context.Background()
+	fleet, err := applier.NewFleet(nil, applier.FleetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	w, err := newHubWatcher(config.ClusterSecrets{Namespace: "gitwave", Kubeconfig: kc, Context: "east"}, fleet, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pcs, err := w.refresh(ctx)
+	if err != nil || len(pcs) != 1 || pcs[0].Name != "prod-east" || pcs[0].Labels["env"] != "prod" {
+		t.Fatalf("hub clusters %+v, %v", pcs, err)
+	}
+	m := fleet.Manager("prod-east")
+	if _, err := m.ServerVersion(ctx); err != nil {
+		t.Fatalf("the cluster from the hub's Secret: %v", err)
+	}
+	if _, err := m.NamespaceExists(ctx, "default"); err != nil {
+		t.Fatalf("the Secret's token: %v", err)
+	}
+	// Rotate the Secret's token to one the cluster refuses.
+	rotated := secret.DeepCopy()
+	rotated.StringData["config"] = strings.Replace(rotated.StringData["config"], `"bearerToken":"`, `"bearerToken":"revoked-`, 1)
+	if _, err := admin.CoreV1().Secrets("gitwave").Update(ctx, rotated, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fleet.Manager("prod-east") != m {
+		t.Error("a rotated token replaced the Manager")
+	}
+	if _, err := m.NamespaceExists(ctx, "default"); !apierrors.IsUnauthorized(err) {
+		t.Errorf("after the rotation to a revoked token: err = %v, want Unauthorized", err)
+	}
+	if err := admin.CoreV1().Secrets("gitwave").Delete(ctx, secret.Name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fleet.Manager("prod-east") != nil {
+		t.Error("the cluster stayed after its Secret was deleted")
 	}
 }
 
