@@ -46,6 +46,9 @@ type Options struct {
 	// cluster Secrets of the same name take their connection from here and
 	// keep their labels.
 	Clusters []planner.Cluster
+	// MoreClusters, when set, adds clusters that change while gitwave runs
+	// (the hub's cluster Secrets); it is asked at every read of a revision.
+	MoreClusters func() []planner.Cluster
 	// Planner renders apps; nil means a zero Planner.
 	Planner *planner.Planner
 	// GitDir holds one bare mirror per served repository (dataDir/git).
@@ -127,7 +130,7 @@ func New(opts Options) (*Bot, error) {
 		b.hosts[h.Name()] = h
 	}
 	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, opts.Logger)
-	b.mirrors.ops = opts.Ops
+	b.mirrors.ops, b.mirrors.more = opts.Ops, opts.MoreClusters
 	for _, r := range opts.Repos {
 		if b.hosts[r.Host] == nil {
 			return nil, fmt.Errorf("bot: repository %s is on host %q, which is not configured", r.Name, r.Host)

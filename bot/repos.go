@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ type mirrors struct {
 	clusters []planner.Cluster
 	log      *slog.Logger
 	ops      *OpsMetrics // counts fetches; nil counts none
+	more     func() []planner.Cluster
 
 	mu      sync.Mutex
 	readers map[string]*gitrepo.Repo // by URL
@@ -109,6 +111,14 @@ func (m *mirrors) sourceFunc(repo config.Repo) reconcile.SourceFunc {
 	}
 }
 
+// clusterList is the configured clusters, then those of more.
+func (m *mirrors) clusterList() []planner.Cluster {
+	if m.more == nil {
+		return m.clusters
+	}
+	return append(slices.Clip(m.clusters), m.more()...)
+}
+
 // source reads repo at rev as the planner wants it.
 func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo, rev string) (planner.Source, error) {
 	t, err := r.Tree(ctx, rev)
@@ -119,7 +129,7 @@ func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo,
 	if err != nil {
 		return planner.Source{}, fmt.Errorf("%s at %s: %w", repo.Name, short(t.Commit()), err)
 	}
-	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters}
+	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusterList()}
 	if src.RepoURL == "" {
 		src.RepoURL = repo.URL
 	}

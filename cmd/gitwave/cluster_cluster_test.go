@@ -136,6 +136,9 @@ func checkHubWatcher(t *testing.T, admin kubernetes.Interface, kc string, secret
 	if err != nil || len(pcs) != 1 || pcs[0].Name != "prod-east" || pcs[0].Labels["env"] != "prod" {
 		t.Fatalf("hub clusters %+v, %v", pcs, err)
 	}
+	if cs := w.Clusters(); len(cs) != 1 || cs[0].Name != "prod-east" {
+		t.Errorf("the planner's hub clusters = %+v, want prod-east", cs)
+	}
 	m := fleet.Manager("prod-east")
 	if _, err := m.ServerVersion(ctx); err != nil {
 		t.Fatalf("the cluster from the hub's Secret: %v", err)
@@ -164,7 +167,7 @@ func checkHubWatcher(t *testing.T, admin kubernetes.Interface, kc string, secret
 	if _, err := w.refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if fleet.Manager("prod-east") != nil {
+	if fleet.Manager("prod-east") != nil || len(w.Clusters()) != 0 {
 		t.Error("the cluster stayed after its Secret was deleted")
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/gitwave/gitwave/applier"
@@ -50,6 +52,16 @@ type hubWatcher struct {
 	static map[string]bool
 	known  map[string]bool
 	log    *slog.Logger
+
+	mu      sync.Mutex
+	current []planner.Cluster
+}
+
+// Clusters returns the hub's clusters as last read, for the planner.
+func (w *hubWatcher) Clusters() []planner.Cluster {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.current)
 }
 
 func newHubWatcher(cs config.ClusterSecrets, fleet *applier.Fleet, static []applier.ClusterConfig, log *slog.Logger) (*hubWatcher, error) {
@@ -64,8 +76,8 @@ func newHubWatcher(cs config.ClusterSecrets, fleet *applier.Fleet, static []appl
 	return w, nil
 }
 
-// refresh reads the Secrets once and updates the Fleet. It returns the
-// hub's clusters for the planner.
+// refresh reads the Secrets once and updates the Fleet and Clusters. It
+// returns the hub's clusters.
 func (w *hubWatcher) refresh(ctx context.Context) ([]planner.Cluster, error) {
 	cs, errs, err := w.hub.List(ctx)
 	if err != nil {
@@ -99,6 +111,9 @@ func (w *hubWatcher) refresh(ctx context.Context) ([]planner.Cluster, error) {
 		}
 	}
 	w.known = seen
+	w.mu.Lock()
+	w.current = out
+	w.mu.Unlock()
 	return out, nil
 }
 

@@ -71,16 +71,18 @@ func runServe(ctx context.Context, path string) error {
 		if hub, err = newHubWatcher(*cfg.ClusterSecrets, fleet, ccs, log); err != nil {
 			return err
 		}
-		hcs, err := hub.refresh(ctx)
-		if err != nil {
+		if _, err := hub.refresh(ctx); err != nil {
 			return err
 		}
-		pcs = append(pcs, hcs...)
+	}
+	var moreClusters func() []planner.Cluster
+	if hub != nil {
+		moreClusters = hub.Clusters
 	}
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log,
-		Registry: reg, Ops: ops})
+		Registry: reg, Ops: ops, MoreClusters: moreClusters})
 	if err != nil {
 		return err
 	}
