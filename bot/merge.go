@@ -211,7 +211,9 @@ func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policie
 // changed, skipping manual apps (with how to /sync them), pinned apps and
 // apps already deployed at the head.
 func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconcile.AppResult, []skippedApp, error) {
+	renderStart := time.Now()
 	rep, err := b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files})
+	b.opts.Ops.ObserveRender("merge", renderStart)
 	if err != nil {
 		return nil, nil, err
 	}

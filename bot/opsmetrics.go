@@ -18,6 +18,7 @@ type OpsMetrics struct {
 	syncTime  *prometheus.HistogramVec
 	fetches   *prometheus.CounterVec
 	reachable *prometheus.GaugeVec
+	render    *prometheus.HistogramVec
 }
 
 // NewOpsMetrics registers the operational metrics on reg, with the queue
@@ -41,8 +42,13 @@ func NewOpsMetrics(reg *prometheus.Registry, st *store.Store) *OpsMetrics {
 			Name: "gitwave_cluster_reachable",
 			Help: "1 when the cluster answered the last probe of its API server, else 0.",
 		}, []string{"cluster"}),
+		render: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gitwave_render_duration_seconds",
+			Help:    "Time to render the apps of a change at both revisions and diff them, by what asked (pull_request, merge).",
+			Buckets: prometheus.ExponentialBuckets(0.05, 2, 12),
+		}, []string{"trigger"}),
 	}
-	reg.MustRegister(m.syncs, m.syncTime, m.fetches, m.reachable)
+	reg.MustRegister(m.syncs, m.syncTime, m.fetches, m.reachable, m.render)
 	if st != nil {
 		RegisterQueueMetrics(reg, st)
 	}
@@ -62,6 +68,14 @@ func (m *OpsMetrics) ObserveSync(app, cluster, phase string, took time.Duration)
 	}
 	m.syncs.WithLabelValues(app, cluster, phase).Inc()
 	m.syncTime.WithLabelValues(cluster).Observe(took.Seconds())
+}
+
+// ObserveRender records a render of a change that started at start.
+func (m *OpsMetrics) ObserveRender(trigger string, start time.Time) {
+	if m == nil {
+		return
+	}
+	m.render.WithLabelValues(trigger).Observe(time.Since(start).Seconds())
 }
 
 // ObserveFetch counts one Git fetch of repo.

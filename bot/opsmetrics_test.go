@@ -13,7 +13,8 @@ import (
 
 // TestOperationalMetricsAfterAFlow: a pull request webhook shows in
 // gitwave_webhook_requests_total and in the queue depth until a worker
-// runs it, its Git fetch in gitwave_git_fetch_total; syncs and cluster
+// runs it, its Git fetch in gitwave_git_fetch_total and its render in
+// gitwave_render_duration_seconds; syncs and cluster
 // probes show with their labels.
 func TestOperationalMetricsAfterAFlow(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
@@ -48,6 +49,7 @@ func TestOperationalMetricsAfterAFlow(t *testing.T) {
 	body := scrape()
 	expect(body, `gitwave_queue_depth 0`, `gitwave_queue_oldest_seconds 0`,
 		`gitwave_git_fetch_total{repo="acme/k8s-gitops",result="ok"} 1`,
+		`gitwave_render_duration_seconds_count{trigger="pull_request"} 1`,
 		`gitwave_sync_total{app="payment-service",cluster="prod-east",phase="Succeeded"} 1`,
 		`gitwave_sync_duration_seconds_count{cluster="prod-east"} 1`,
 		`gitwave_cluster_reachable{cluster="prod-east"} 1`, `gitwave_cluster_reachable{cluster="prod-west"} 0`)
