@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build demo test test-unit bench vet fmt clusters postgres fuzz
+.PHONY: build demo test test-unit bench vet fmt clusters postgres fuzz image
 
 build:
 	$(GO) build -o bin/gitwave ./cmd/gitwave
@@ -39,6 +39,14 @@ vet:
 
 clusters:
 	hack/kube/build.sh
+
+# The container image, with buildah on Debian bases that the script makes
+# (no Docker engine or registry needed); it runs `gitwave version` in it.
+# 5 to 30 minutes, so `make test` checks the Dockerfile's stages instead
+# (hack/image).
+IMAGE ?= gitwave:dev
+image:
+	hack/image/build.sh $(IMAGE)
 
 postgres:
 	hack/postgres/start.sh

@@ -53,6 +53,9 @@ type Options struct {
 	// Cluster names the cluster in records and errors; default the API
 	// server's host.
 	Cluster string
+	// OnSync, when set, is told of every finished sync (not dry runs): the
+	// app, the cluster, the final phase and how long it took.
+	OnSync func(app, cluster, phase string, took time.Duration)
 }
 
 func (o Options) withDefaults(cfg *rest.Config) Options {

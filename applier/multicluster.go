@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 	"k8s.io/client-go/rest"
@@ -22,23 +23,50 @@ type ClusterConfig struct {
 	Server string
 	Token  string
 	CAData []byte
+	// TokenFile, instead of Token, is read again whenever it changes.
+	TokenFile string
+	// Insecure skips the server certificate's verification.
+	Insecure bool
 }
 
 // RESTConfig builds the client configuration of c.
 func (c ClusterConfig) RESTConfig() (*rest.Config, error) {
+	cfg, _, err := c.restConfig()
+	return cfg, err
+}
+
+// restConfig builds the client configuration of c and, for a server URL,
+// the token its requests carry, which can change under it.
+func (c ClusterConfig) restConfig() (*rest.Config, *BearerToken, error) {
 	if c.Kubeconfig != "" {
 		rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: c.Kubeconfig}
 		cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules,
 			&clientcmd.ConfigOverrides{CurrentContext: c.Context}).ClientConfig()
 		if err != nil {
-			return nil, fmt.Errorf("cluster %s: kubeconfig %s context %q: %w", c.Name, c.Kubeconfig, c.Context, err)
+			return nil, nil, fmt.Errorf("cluster %s: kubeconfig %s context %q: %w", c.Name, c.Kubeconfig, c.Context, err)
 		}
-		return cfg, nil
+		return cfg, nil, nil
 	}
 	if c.Server == "" {
-		return nil, fmt.Errorf("cluster %s: neither a kubeconfig nor a server URL is given", c.Name)
+		return nil, nil, fmt.Errorf("cluster %s: neither a kubeconfig nor a server URL is given", c.Name)
 	}
-	return &rest.Config{Host: c.Server, BearerToken: c.Token, TLSClientConfig: rest.TLSClientConfig{CAData: c.CAData}}, nil
+	tok := NewStaticToken(c.Token)
+	if c.TokenFile != "" {
+		var err error
+		if tok, err = NewFileToken(c.TokenFile); err != nil {
+			return nil, nil, fmt.Errorf("cluster %s: %w", c.Name, err)
+		}
+	}
+	cfg := &rest.Config{Host: c.Server, TLSClientConfig: rest.TLSClientConfig{CAData: c.CAData, Insecure: c.Insecure}}
+	cfg.WrapTransport = tok.wrap
+	return cfg, tok, nil
+}
+
+// sameConnection says whether a and b reach the same server the same way,
+// tokens aside.
+func sameConnection(a, b ClusterConfig) bool {
+	return a.Name == b.Name && a.Kubeconfig == b.Kubeconfig && a.Context == b.Context && a.Server == b.Server &&
+		string(a.CAData) == string(b.CAData) && a.TokenFile == b.TokenFile && a.Insecure == b.Insecure
 }
 
 // FleetOptions configures a Fleet.
@@ -50,43 +78,96 @@ type FleetOptions struct {
 	Concurrency int
 }
 
-// Fleet holds one Manager per cluster, by cluster name.
+// Fleet holds one Manager per cluster, by cluster name. Update and Remove
+// change its clusters while it is used.
 type Fleet struct {
-	managers    map[string]*Manager
+	mu          sync.RWMutex
+	members     map[string]*member
+	opts        Options
 	concurrency int
+}
+
+// member is one cluster of a Fleet.
+type member struct {
+	config  ClusterConfig
+	token   *BearerToken
+	manager *Manager
 }
 
 // NewFleet builds a Manager per cluster. It makes no request, so an
 // unreachable cluster does not stop the others; a bad configuration does,
 // naming the cluster.
 func NewFleet(clusters []ClusterConfig, opts FleetOptions) (*Fleet, error) {
-	f := &Fleet{managers: map[string]*Manager{}, concurrency: opts.Concurrency}
+	f := &Fleet{members: map[string]*member{}, opts: opts.Manager, concurrency: opts.Concurrency}
 	if f.concurrency <= 0 {
 		f.concurrency = 4
 	}
 	for _, c := range clusters {
-		cfg, err := c.RESTConfig()
-		if err != nil {
+		if err := f.Update(c); err != nil {
+			f.Close()
 			return nil, err
 		}
-		mo := opts.Manager
-		mo.Cluster = c.Name
-		m, err := New(cfg, mo)
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s: %w", c.Name, err)
-		}
-		f.managers[c.Name] = m
 	}
 	return f, nil
 }
 
+// Update adds cluster c or changes how it is reached. A new token on the
+// same connection is only swapped in, so the next request carries it;
+// any other change replaces the cluster's Manager (a sync already running
+// finishes on the old one).
+func (f *Fleet) Update(c ClusterConfig) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old := f.members[c.Name]; old != nil && old.token != nil && sameConnection(old.config, c) {
+		if c.TokenFile == "" {
+			old.token.Set(c.Token)
+		}
+		old.config = c
+		return nil
+	}
+	cfg, tok, err := c.restConfig()
+	if err != nil {
+		return err
+	}
+	mo := f.opts
+	mo.Cluster = c.Name
+	m, err := New(cfg, mo)
+	if err != nil {
+		return fmt.Errorf("cluster %s: %w", c.Name, err)
+	}
+	if old := f.members[c.Name]; old != nil {
+		old.manager.Close()
+	}
+	f.members[c.Name] = &member{config: c, token: tok, manager: m}
+	return nil
+}
+
+// Remove drops cluster name; its syncs already running finish.
+func (f *Fleet) Remove(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if old := f.members[name]; old != nil {
+		old.manager.Close()
+		delete(f.members, name)
+	}
+}
+
 // Manager returns the Manager of cluster name, or nil.
-func (f *Fleet) Manager(name string) *Manager { return f.managers[name] }
+func (f *Fleet) Manager(name string) *Manager {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if m := f.members[name]; m != nil {
+		return m.manager
+	}
+	return nil
+}
 
 // Clusters returns the cluster names, sorted.
 func (f *Fleet) Clusters() []string {
-	names := make([]string, 0, len(f.managers))
-	for n := range f.managers {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	names := make([]string, 0, len(f.members))
+	for n := range f.members {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -95,8 +176,10 @@ func (f *Fleet) Clusters() []string {
 
 // Close stops every Manager's watch caches.
 func (f *Fleet) Close() {
-	for _, m := range f.managers {
-		m.Close()
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, m := range f.members {
+		m.manager.Close()
 	}
 }
 
@@ -125,7 +208,7 @@ func (f *Fleet) SyncAll(ctx context.Context, reqs []SyncRequest, progress func(E
 				return nil
 			}
 			out[i].App, out[i].Cluster = req.App.Name, req.App.Cluster.Name
-			m := f.managers[req.App.Cluster.Name]
+			m := f.Manager(req.App.Cluster.Name)
 			if m == nil {
 				out[i].Err = fmt.Errorf("sync %s: cluster %q is not configured", req.App.Name, req.App.Cluster.Name)
 				return nil

@@ -106,6 +106,9 @@ func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event
 		runErr = errors.Join(runErr, err)
 	}
 	r.emit(Event{Type: EventSyncDone, Message: fmt.Sprintf("%s: %s", res.Phase, res.Message)})
+	if m.opts.OnSync != nil && !req.DryRun {
+		m.opts.OnSync(app.Name, m.opts.Cluster, string(res.Phase), res.Duration)
+	}
 	if runErr != nil {
 		return res, fmt.Errorf("%s: %w", where, runErr)
 	}

@@ -57,6 +57,9 @@ type Options struct {
 	// cluster Secrets of the same name take their connection from here and
 	// keep their labels.
 	Clusters []planner.Cluster
+	// MoreClusters, when set, adds clusters that change while gitwave runs
+	// (the hub's cluster Secrets); it is asked at every read of a revision.
+	MoreClusters func() []planner.Cluster
 	// Planner renders apps; nil means a zero Planner.
 	Planner *planner.Planner
 	// GitDir holds one bare mirror per served repository (dataDir/git).
@@ -92,6 +95,8 @@ type Options struct {
 	// Registry receives the metrics served on /metrics; nil means a
 	// registry of the Bot's own.
 	Registry *prometheus.Registry
+	// Ops, when set, counts Git fetches (see NewOpsMetrics).
+	Ops *OpsMetrics
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Holder names this replica for the reconcile lock; empty means
@@ -147,6 +152,7 @@ func New(opts Options) (*Bot, error) {
 	}
 	b.sources = newServedSources(b)
 	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, b.sources, opts.Logger)
+	b.mirrors.ops, b.mirrors.more = opts.Ops, opts.MoreClusters
 	for _, r := range opts.Repos {
 		if r.Host == "none" {
 			continue

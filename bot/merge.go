@@ -224,7 +224,9 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 	if d.source != nil {
 		opts, rec = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey]
 	}
+	renderStart := time.Now()
 	rep, err := b.planner.DiffRevisions(ctx, d.base, d.head, opts)
+	b.opts.Ops.ObserveRender("merge", renderStart)
 	if err != nil {
 		return nil, nil, err
 	}

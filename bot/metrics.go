@@ -9,6 +9,7 @@ import (
 // metrics are what /metrics serves about webhooks and jobs.
 type metrics struct {
 	webhooks *prometheus.CounterVec
+	requests *prometheus.CounterVec
 	accept   *prometheus.HistogramVec
 	jobs     *prometheus.CounterVec
 	jobTime  *prometheus.HistogramVec
@@ -20,6 +21,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "gitwave_webhooks_total",
 			Help: "Webhook deliveries by host and outcome (accepted, duplicate, ignored, unauthorized, invalid, busy, error).",
 		}, []string{"host", "outcome"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitwave_webhook_requests_total",
+			Help: "Webhook requests by host and result (the outcomes of gitwave_webhooks_total), as Argo CD users chart them.",
+		}, []string{"host", "result"}),
 		accept: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "gitwave_webhook_seconds",
 			Help:    "Time from a webhook's arrival to its answer, signature check and store write included.",
@@ -35,12 +40,13 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.05, 2.5, 10),
 		}, []string{"kind"}),
 	}
-	reg.MustRegister(m.webhooks, m.accept, m.jobs, m.jobTime)
+	reg.MustRegister(m.webhooks, m.requests, m.accept, m.jobs, m.jobTime)
 	return m
 }
 
 func (m *metrics) webhook(host, outcome string, start time.Time) {
 	m.webhooks.WithLabelValues(host, outcome).Inc()
+	m.requests.WithLabelValues(host, outcome).Inc()
 	m.accept.WithLabelValues(host).Observe(time.Since(start).Seconds())
 }
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
@@ -108,7 +109,10 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if d.base, err = co.source(ctx, mergeBase); err != nil {
 		return nil, err
 	}
-	if d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files}); err != nil {
+	renderStart := time.Now()
+	d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files})
+	b.opts.Ops.ObserveRender("pull_request", renderStart)
+	if err != nil {
 		return nil, fmt.Errorf("diff %s#%d: %w", t.repo.Name, pr.Number, err)
 	}
 	if d.headInv, err = b.planner.Discover(ctx, d.head); err != nil {

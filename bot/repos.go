@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +25,8 @@ type mirrors struct {
 	// sources read what apps name outside the repository at hand.
 	sources planner.Repositories
 	log     *slog.Logger
+	ops     *OpsMetrics // counts fetches; nil counts none
+	more    func() []planner.Cluster
 
 	mu      sync.Mutex
 	readers map[string]*gitrepo.Repo // by URL
@@ -57,7 +60,9 @@ func (m *mirrors) fetch(ctx context.Context, h Host, repo config.Repo) (*checkou
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", repo.Name, err)
 	}
-	if err := fresh.Fetch(ctx); err != nil {
+	err = fresh.Fetch(ctx)
+	m.ops.ObserveFetch(repo.Name, err)
+	if err != nil {
 		fresh.Close()
 		return nil, err
 	}
@@ -108,6 +113,14 @@ func (m *mirrors) sourceFunc(repo config.Repo) reconcile.SourceFunc {
 	}
 }
 
+// clusterList is the configured clusters, then those of more.
+func (m *mirrors) clusterList() []planner.Cluster {
+	if m.more == nil {
+		return m.clusters
+	}
+	return append(slices.Clip(m.clusters), m.more()...)
+}
+
 // source reads repo at rev as the planner wants it.
 func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo, rev string) (planner.Source, error) {
 	t, err := r.Tree(ctx, rev)
@@ -118,7 +131,7 @@ func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo,
 	if err != nil {
 		return planner.Source{}, fmt.Errorf("%s at %s: %w", repo.Name, short(t.Commit()), err)
 	}
-	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusters, Repositories: m.sources, Branch: repo.DefaultBranch}
+	src := planner.Source{Repo: t, Revision: t.Commit(), Config: rc, RepoURL: rc.RepoURL, Clusters: m.clusterList(), Repositories: m.sources, Branch: repo.DefaultBranch}
 	if src.RepoURL == "" {
 		src.RepoURL = repo.URL
 	}

@@ -19,8 +19,12 @@ import (
 // after ten seconds.
 const acceptTimeout = 5 * time.Second
 
+// readyTimeout bounds the store query of one readiness probe.
+const readyTimeout = 2 * time.Second
+
 // Handler serves POST /webhooks/github, POST /webhooks/gitlab, GET /healthz
-// and GET /metrics.
+// (the process answers), GET /readyz (its store answers too) and GET
+// /metrics.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /webhooks/{host}", b.serveWebhook)
@@ -28,8 +32,23 @@ func (b *Bot) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
+	mux.HandleFunc("GET /readyz", b.serveReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.opts.Registry, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// serveReady answers 200 when the store answers a query, else 503 with
+// the reason, so that a replica that lost its database gets no webhooks.
+func (b *Bot) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := b.opts.Store.Ping(ctx); err != nil {
+		b.log.Warn("not ready", "error", err)
+		http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = io.WriteString(w, "ok\n")
 }
 
 // serveWebhook admits, verifies, parses, filters and stores one delivery

@@ -42,6 +42,9 @@ type Config struct {
 	HelmIndexTTL Duration `json:"helmIndexTTL,omitempty"`
 	// Clusters are the deployment targets with their credentials.
 	Clusters []Cluster `json:"clusters,omitempty"`
+	// ClusterSecrets reads more clusters, with credentials, from Argo CD
+	// cluster Secrets in a namespace of the hub cluster; nil reads none.
+	ClusterSecrets *ClusterSecrets `json:"clusterSecrets,omitempty"`
 	// Policy says where the policy file is and the role everyone has.
 	Policy Policy `json:"policy,omitempty"`
 	// Reconcile configures the desired-state loop.
@@ -253,6 +256,9 @@ func (c *Config) validate() error {
 	}
 	if c.FetchInterval < 0 || c.HelmIndexTTL < 0 {
 		return fmt.Errorf("fetchInterval and helmIndexTTL must be positive durations")
+	}
+	if c.ClusterSecrets != nil && c.ClusterSecrets.Namespace == "" {
+		return fmt.Errorf("clusterSecrets.namespace is required")
 	}
 	if err := validateRepos(c.Repos); err != nil {
 		return err

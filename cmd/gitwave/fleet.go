@@ -61,13 +61,11 @@ func clusterConfigs(cfg *config.Config, kubeconfig string) ([]applier.ClusterCon
 }
 
 func fromConfig(cfg *config.Config, c config.Cluster) (applier.ClusterConfig, error) {
-	cc := applier.ClusterConfig{Name: c.Name, Kubeconfig: cfg.Path(c.Kubeconfig), Context: c.Context, Server: c.Server, Token: c.Token, CAData: []byte(c.CAData)}
+	cc := applier.ClusterConfig{Name: c.Name, Kubeconfig: cfg.Path(c.Kubeconfig), Context: c.Context, Server: c.Server, Token: c.Token,
+		CAData: []byte(c.CAData), Insecure: c.Insecure}
 	if c.TokenFile != "" {
-		tok, err := cfg.ReadSecret(c.TokenFile)
-		if err != nil {
-			return cc, fmt.Errorf("cluster %s: %w", c.Name, err)
-		}
-		cc.Token = tok
+		// Read again whenever it changes: a rotated token needs no restart.
+		cc.TokenFile = cfg.Path(c.TokenFile)
 	}
 	if c.CAFile != "" {
 		ca, err := os.ReadFile(cfg.Path(c.CAFile))

@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd(),
-		newSyncCmd(), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newStatusCmd(), newServeCmd(), newNotifyCmd())
+		newSyncCmd(), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newStatusCmd(), newServeCmd(), newNotifyCmd(),
+		newVersionCmd(), newClusterCmd())
 	return root
 }

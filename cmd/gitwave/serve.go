@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
@@ -58,7 +59,9 @@ func runServe(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	fleet, err := applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: st}})
+	reg := prometheus.NewRegistry()
+	ops := bot.NewOpsMetrics(reg, st)
+	fleet, err := applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: st, OnSync: ops.ObserveSync}})
 	if err != nil {
 		return err
 	}
@@ -66,14 +69,28 @@ func runServe(ctx context.Context, path string) error {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	// Read-only repositories (host none) and chart repositories; the bot
 	// reads the repositories it serves through its own mirrors.
-	reg, err := sources.New(cfg, cfg.Path(cfg.DataDir), sources.WithLogger(log))
+	srcs, err := sources.New(cfg, cfg.Path(cfg.DataDir), sources.WithLogger(log))
 	if err != nil {
 		return err
 	}
-	defer reg.Close()
-	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: reg, Store: st, Fleet: fleet, Clusters: pcs,
+	defer srcs.Close()
+	var hub *hubWatcher
+	if cfg.ClusterSecrets != nil {
+		if hub, err = newHubWatcher(*cfg.ClusterSecrets, fleet, ccs, log); err != nil {
+			return err
+		}
+		if _, err := hub.refresh(ctx); err != nil {
+			return err
+		}
+	}
+	var moreClusters func() []planner.Cluster
+	if hub != nil {
+		moreClusters = hub.Clusters
+	}
+	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
-		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log})
+		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
+		Registry: reg, Ops: ops, MoreClusters: moreClusters})
 	if err != nil {
 		return err
 	}
@@ -90,6 +107,10 @@ func runServe(ctx context.Context, path string) error {
 	})
 	g.Go(func() error { return b.RunWorkers(gctx) })
 	g.Go(func() error { return b.RunReconcile(gctx) })
+	if hub != nil {
+		g.Go(func() error { return hub.run(gctx, hubRefresh) })
+	}
+	g.Go(func() error { return probeClusters(gctx, fleet, ops, hubRefresh) })
 	g.Go(func() error {
 		<-gctx.Done()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
@@ -97,6 +118,20 @@ func runServe(ctx context.Context, path string) error {
 		return srv.Shutdown(sctx)
 	})
 	return g.Wait()
+}
+
+// probeClusters sets gitwave_cluster_reachable now and every interval.
+func probeClusters(ctx context.Context, fleet *applier.Fleet, ops *bot.OpsMetrics, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		ops.SetReachable(fleet.Reachability(ctx))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // serveHosts builds the configured hosts. A host without a webhook secret
