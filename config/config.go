@@ -39,6 +39,8 @@ type Config struct {
 	// Limits bound rendering: a deadline per render and caps on apps,
 	// objects and bytes.
 	Limits Limits `json:"limits,omitempty"`
+	// SOPS holds the keys that decrypt SOPS files in the repositories.
+	SOPS SOPS `json:"sops,omitempty"`
 
 	// dir is the directory of the file, against which relative paths
 	// resolve.
@@ -102,6 +104,13 @@ type Cluster struct {
 type Policy struct {
 	File    string `json:"file,omitempty"`
 	Default string `json:"default,omitempty"`
+}
+
+// SOPS configures decrypting SOPS files at render.
+type SOPS struct {
+	// AgeKeyFile is a file of age identities (AGE-SECRET-KEY-1… lines),
+	// relative to gitwave.yaml; empty falls back to SOPS_AGE_KEY_FILE.
+	AgeKeyFile string `json:"ageKeyFile,omitempty"`
 }
 
 // SelfHeal is the drift schedule in robfig/cron syntax ("@every 3m").

@@ -26,6 +26,9 @@ type Rendered struct {
 	// Source is the index of the source in the app's sources that produced
 	// the object.
 	Source int
+	// Secrets are the values the app's render decrypted from SOPS files,
+	// nil when it decrypted none; every output masks them.
+	Secrets *SecretValues
 }
 
 // RenderError is a bad manifest, template or source setting, located as
@@ -91,6 +94,9 @@ type RenderOptions struct {
 	// DisableChartCache loads every chart from the repository on every
 	// render instead of reusing charts parsed earlier by this Renderer.
 	DisableChartCache bool
+	// SOPSKeys decrypt the SOPS files a render reads; nil holds no key,
+	// and an app that reads a SOPS file fails.
+	SOPSKeys *SOPSKeys
 }
 
 // Renderer renders apps' sources into objects: plain directories, Kustomize
@@ -146,6 +152,8 @@ func (r *Renderer) Render(ctx context.Context, repo fs.FS, app *App) ([]Rendered
 func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Limits) ([]Rendered, error) {
 	l = l.WithDefaults()
 	budget := newRenderBudget(app.Name, l)
+	secrets := &SecretValues{}
+	repo = decryptingRepo(repo, r.Options.SOPSKeys, secrets)
 	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) ([]Rendered, error) {
 		return r.render(ctx, repo, app, budget)
 	})
@@ -158,8 +166,10 @@ func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Li
 			re = &RenderError{Err: err}
 		}
 		re.App, re.Cluster = app.Name, app.Cluster.Name
+		redactRenderError(re, secrets)
 		return nil, re
 	}
+	markSecrets(out, secrets)
 	return out, nil
 }
 

@@ -82,6 +82,7 @@ func readValueFile(repo fs.FS, rs renderSource, h *ApplicationSourceHelm, vf str
 // ref source. Absolute paths, URLs, paths leaving the repository and
 // symbolic links leaving it are refused.
 func valueFilePath(repo fs.FS, rs renderSource, vf string) (string, error) {
+	vf = strings.TrimPrefix(vf, helmSecretsPrefix)
 	if strings.Contains(vf, "://") {
 		return "", errors.New("remote value files are not supported: put the file in the repository")
 	}

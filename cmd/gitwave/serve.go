@@ -18,7 +18,6 @@ import (
 	"github.com/gitwave/gitwave/bot/github"
 	"github.com/gitwave/gitwave/bot/gitlab"
 	"github.com/gitwave/gitwave/config"
-	"github.com/gitwave/gitwave/planner"
 )
 
 func newServeCmd() *cobra.Command {
@@ -48,6 +47,10 @@ func runServe(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	keys, err := (&sopsFlag{}).keys(cfg)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, cfg, "")
 	if err != nil {
 		return err
@@ -64,7 +67,7 @@ func runServe(ctx context.Context, path string) error {
 	defer fleet.Close()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Store: st, Fleet: fleet, Clusters: pcs,
-		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
+		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, SelfHeal: cfg.SelfHeal.Schedule, Logger: log})
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ type repoFlags struct {
 	base       string
 	globbing   string
 	lim        limitFlags
+	sops       sopsFlag
 }
 
 func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
@@ -42,6 +43,7 @@ func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
 	fl.StringSliceVar(&f.cluDirs, "clusters", nil, "files or folders holding Argo CD cluster Secrets (default: .gitwave.yaml clusters, else search)")
 	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "a kubeconfig whose contexts are clusters, named after the context")
+	f.sops.bind(cmd)
 	fl.StringVar(&f.globbing, "git-file-globbing", "", "how git files generators match files[].path: default (Argo CD's, where * also crosses /) or strict (doublestar) (default: .gitwave.yaml gitFileGlobbing)")
 }
 
