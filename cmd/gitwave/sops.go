@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -40,4 +43,17 @@ func newPlanner(lim planner.Limits, keys *planner.SOPSKeys) *planner.Planner {
 	p := &planner.Planner{Limits: lim}
 	p.Renderer.Options.SOPSKeys = keys
 	return p
+}
+
+// validateSOPS prints every SOPS file the configured keys do not open and
+// every plaintext Secret in an encryptedPaths folder; it returns how many.
+func validateSOPS(ctx context.Context, w *workspace, out io.Writer) int {
+	problems, err := planner.CheckSOPS(ctx, w.src.Repo, w.src.Config, w.planner.Renderer.Options.SOPSKeys)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, p)
+	}
+	return len(problems)
 }
