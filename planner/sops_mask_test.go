@@ -50,7 +50,7 @@ spec:
           value: {{ .Values.db.password | quote }}
 `)},
 		"charts/app/templates/fail.yaml": {Data: []byte(`{{ if .Values.failWith }}{{ fail (printf "cannot connect with %s" .Values.db.password) }}{{ end }}`)},
-		"charts/app/secrets.yaml": {Data: encryptSOPS(t, sopsYAML, []byte("db:\n  password: "+password+"\n"), recipient)},
+		"charts/app/secrets.yaml":        {Data: encryptSOPS(t, sopsYAML, []byte("db:\n  password: "+password+"\n"), recipient)},
 	}
 }
 
