@@ -2,7 +2,6 @@ package planner
 
 import (
 	"encoding/base64"
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -113,13 +112,24 @@ func (s *SecretValues) Holds(text string) bool {
 
 // RedactError returns err, or an error with the same message masked when
 // the message carries a decrypted value (a template's fail, a YAML error
-// quoting a line). The masked error does not unwrap to the original.
+// quoting a line, an API server's "Invalid value"). The masked error
+// unwraps to the original so that callers can still classify it
+// (apierrors.IsInvalid); print only its Error().
 func (s *SecretValues) RedactError(err error) error {
 	if err == nil || !s.Holds(err.Error()) {
 		return err
 	}
-	return errors.New(s.Redact(err.Error()))
+	return &redactedError{msg: s.Redact(err.Error()), err: err}
 }
+
+// redactedError is an error whose message has decrypted values masked.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // MaskDecrypted returns copies of a pair of objects (either may be nil) in
 // which every string holding a decrypted value is masked. A string that
