@@ -143,3 +143,14 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestSOPSValueFileTouchesApp checks that a pull request changing only a
+// helm-secrets value file (secrets://) still touches its app.
+func TestSOPSValueFileTouchesApp(t *testing.T) {
+	id, _ := testAgeKey(t)
+	repo := helmSecretRepo(t, id.Recipient().String(), newHelmPassword)
+	app := testApp(ApplicationSource{Path: "charts/app", Helm: &ApplicationSourceHelm{ValueFiles: []string{"secrets://../../shared/secrets.yaml"}}})
+	if !Touches(Dependencies(repo, app), []string{"shared/secrets.yaml"}) {
+		t.Errorf("a change to the secrets:// value file does not touch the app: deps %v", Dependencies(repo, app))
+	}
+}
