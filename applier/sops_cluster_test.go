@@ -14,6 +14,7 @@ import (
 
 	"github.com/gitwave/gitwave/hack/sopsfixture"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/sopsage"
 )
 
 // sopsRepo is a Kustomize app whose Secret and a generated ConfigMap come
@@ -36,12 +37,12 @@ func sopsRepo(t *testing.T, id *age.X25519Identity, password string) fstest.MapF
 }
 
 // sopsPlan renders the SOPS app for cluster c1.
-func sopsPlan(t *testing.T, keys *planner.SOPSKeys, repo fstest.MapFS) (*planner.App, []*planner.Object) {
+func sopsPlan(t *testing.T, keys *sopsage.Keys, repo fstest.MapFS) (*planner.App, []*planner.Object) {
 	t.Helper()
 	app := testApp("sops", "c1", "sops")
 	app.Spec.Source = &planner.ApplicationSource{Path: "app"}
 	p := &planner.Planner{}
-	p.Renderer.Options.SOPSKeys = keys
+	p.Renderer.Options.Decrypter = keys
 	plan, err := p.Plan(t.Context(), nil, repo, app)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestSOPSSyncAppliesPlaintextShowsNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := planner.ParseSOPSKeys("test key", []byte(id.String()))
+	keys, err := sopsage.ParseKeys("test key", []byte(id.String()))
 	if err != nil {
 		t.Fatal(err)
 	}

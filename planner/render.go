@@ -94,9 +94,9 @@ type RenderOptions struct {
 	// DisableChartCache loads every chart from the repository on every
 	// render instead of reusing charts parsed earlier by this Renderer.
 	DisableChartCache bool
-	// SOPSKeys decrypt the SOPS files a render reads; nil holds no key,
-	// and an app that reads a SOPS file fails.
-	SOPSKeys *SOPSKeys
+	// Decrypter decrypts the SOPS files a render reads (sopsage.Keys);
+	// nil holds no key, and an app that reads a SOPS file fails.
+	Decrypter Decrypter
 }
 
 // Renderer renders apps' sources into objects: plain directories, Kustomize
@@ -153,7 +153,7 @@ func (r *Renderer) renderLimited(ctx context.Context, repo fs.FS, app *App, l Li
 	l = l.WithDefaults()
 	budget := newRenderBudget(app.Name, l)
 	secrets := &SecretValues{}
-	repo = decryptingRepo(repo, r.Options.SOPSKeys, secrets)
+	repo = decryptingRepo(repo, r.Options.Decrypter, secrets)
 	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) ([]Rendered, error) {
 		return r.render(ctx, repo, app, budget)
 	})

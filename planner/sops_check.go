@@ -18,7 +18,7 @@ import (
 //     marks, where every Secret must be SOPS-encrypted.
 //
 // No message carries a value of a Secret or of a decrypted file.
-func CheckSOPS(ctx context.Context, repo fs.FS, cfg RepoConfig, keys *SOPSKeys) ([]error, error) {
+func CheckSOPS(ctx context.Context, repo fs.FS, cfg RepoConfig, dec Decrypter) ([]error, error) {
 	var problems []error
 	err := fs.WalkDir(repo, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -37,7 +37,7 @@ func CheckSOPS(ctx context.Context, repo fs.FS, cfg RepoConfig, keys *SOPSKeys) 
 		if d.IsDir() || !mayHoldSOPS(p) {
 			return nil
 		}
-		if prob := checkSOPSFile(repo, p, cfg, keys); prob != nil {
+		if prob := checkSOPSFile(repo, p, cfg, dec); prob != nil {
 			problems = append(problems, prob...)
 		}
 		return nil
@@ -56,19 +56,15 @@ func mayHoldSOPS(p string) bool {
 }
 
 // checkSOPSFile checks one file.
-func checkSOPSFile(repo fs.FS, p string, cfg RepoConfig, keys *SOPSKeys) []error {
+func checkSOPSFile(repo fs.FS, p string, cfg RepoConfig, dec Decrypter) []error {
 	data, err := fs.ReadFile(repo, p)
 	if err != nil {
 		return []error{fileErr(p, 0, fmt.Errorf("read: %w", err))}
 	}
-	if format, ok := detectSOPS(data); ok {
-		_, err := keys.decryptCached(format, data)
-		if err != nil && err != errNotSOPS {
-			return []error{fileErr(p, 0, fmt.Errorf("decrypt SOPS file: %w", err))}
-		}
-		if err == nil {
-			return nil
-		}
+	if _, _, ok, err := decrypt(dec, data); err != nil {
+		return []error{fileErr(p, 0, fmt.Errorf("decrypt SOPS file: %w", err))}
+	} else if ok {
+		return nil
 	}
 	folder, marked := encryptedPath(p, cfg.EncryptedPaths)
 	if !marked || !isManifestFile(p) {

@@ -2,21 +2,19 @@ package planner
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"io"
 	"io/fs"
-	"sync"
 )
 
 // decryptingFS is a repository in which every SOPS file reads as its
-// plaintext, decrypted with the operator's keys, and every value
+// plaintext, decrypted with the operator's keys (the Decrypter), and every value
 // decrypted is recorded in secrets. A SOPS file that does not decrypt
 // fails to read, with the reason; it never reads as ciphertext. Every
 // renderer reads through it: directory manifests, Kustomize resources and
 // generator files, Helm value files.
 type decryptingFS struct {
 	fs.FS
-	keys    *SOPSKeys
+	dec     Decrypter
 	secrets *SecretValues
 }
 
@@ -38,8 +36,8 @@ func (d decryptingLinkFS) Lstat(name string) (fs.FileInfo, error) {
 
 // decryptingRepo wraps repo so that SOPS files read decrypted, recording
 // their values in secrets.
-func decryptingRepo(repo fs.FS, keys *SOPSKeys, secrets *SecretValues) fs.FS {
-	d := &decryptingFS{FS: repo, keys: keys, secrets: secrets}
+func decryptingRepo(repo fs.FS, dec Decrypter, secrets *SecretValues) fs.FS {
+	d := &decryptingFS{FS: repo, dec: dec, secrets: secrets}
 	if _, ok := repo.(fs.ReadLinkFS); ok {
 		return decryptingLinkFS{d}
 	}
@@ -101,58 +99,17 @@ func (d *decryptingFS) Open(name string) (fs.File, error) {
 	return &plainFile{Reader: bytes.NewReader(plain), info: sizedInfo{FileInfo: info, size: int64(len(plain))}}, nil
 }
 
-// plaintext returns data, or its decryption when it is a SOPS file.
+// plaintext returns data, or its decryption when it is an encrypted file.
 func (d *decryptingFS) plaintext(name string, data []byte) ([]byte, error) {
-	format, ok := detectSOPS(data)
-	if !ok {
-		return data, nil
-	}
-	dec, err := d.keys.decryptCached(format, data)
-	if err == errNotSOPS {
-		return data, nil
-	}
+	plain, secrets, ok, err := decrypt(d.dec, data)
 	if err != nil {
 		return nil, &fs.PathError{Op: "decrypt SOPS file", Path: name, Err: err}
 	}
-	d.secrets.add(dec.values...)
-	return dec.plain, nil
-}
-
-// maxCachedDecryptions bounds the decryption cache; past it the cache
-// starts over.
-const maxCachedDecryptions = 4096
-
-// sopsCache remembers decryptions by the ciphertext's hash: an app
-// rendered for many clusters decrypts each file once.
-type sopsCache struct {
-	mu sync.Mutex
-	m  map[[32]byte]*decrypted
-}
-
-// decryptCached decrypts data, reusing an earlier decryption of the same
-// bytes with the same keys. Failures are not remembered.
-func (k *SOPSKeys) decryptCached(format sopsFormat, data []byte) (*decrypted, error) {
-	if k == nil {
-		return (*SOPSKeys)(nil).decryptSOPS(format, data)
+	if !ok {
+		return data, nil
 	}
-	sum := sha256.Sum256(data)
-	k.cache.mu.Lock()
-	dec, ok := k.cache.m[sum]
-	k.cache.mu.Unlock()
-	if ok {
-		return dec, nil
-	}
-	dec, err := k.decryptSOPS(format, data)
-	if err != nil {
-		return nil, err
-	}
-	k.cache.mu.Lock()
-	if k.cache.m == nil || len(k.cache.m) >= maxCachedDecryptions {
-		k.cache.m = map[[32]byte]*decrypted{}
-	}
-	k.cache.m[sum] = dec
-	k.cache.mu.Unlock()
-	return dec, nil
+	d.secrets.add(secrets...)
+	return plain, nil
 }
 
 // plainFile is a decrypted file held in memory.

@@ -6,17 +6,25 @@ import (
 	"filippo.io/age"
 
 	"github.com/gitwave/gitwave/hack/sopsfixture"
+	"github.com/gitwave/gitwave/sopsage"
+)
+
+// SOPS file formats for encryptSOPS.
+const (
+	sopsYAML   = "yaml"
+	sopsJSON   = "json"
+	sopsDotenv = "dotenv"
 )
 
 // testAgeKey generates an age key for one test; it is never written
 // anywhere but the test's memory.
-func testAgeKey(t testing.TB) (*age.X25519Identity, *SOPSKeys) {
+func testAgeKey(t testing.TB) (*age.X25519Identity, *sopsage.Keys) {
 	t.Helper()
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := ParseSOPSKeys("test key", []byte("# test key\n"+id.String()+"\n"))
+	keys, err := sopsage.ParseKeys("test key", []byte("# test key\n"+id.String()+"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +33,9 @@ func testAgeKey(t testing.TB) (*age.X25519Identity, *SOPSKeys) {
 
 // encryptSOPS encrypts a plaintext file for recipient as `sops --encrypt
 // --age` does; keys ending in _unencrypted stay in clear.
-func encryptSOPS(t testing.TB, f sopsFormat, plain []byte, recipient string) []byte {
+func encryptSOPS(t testing.TB, format string, plain []byte, recipient string) []byte {
 	t.Helper()
-	name := map[sopsFormat]string{sopsYAML: "yaml", sopsJSON: "json", sopsDotenv: "dotenv"}[f]
-	out, err := sopsfixture.Encrypt(name, plain, recipient, sopsfixture.Options{})
+	out, err := sopsfixture.Encrypt(format, plain, recipient, sopsfixture.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestSOPSHelmValuesNeverShown(t *testing.T) {
 	id, keys := testAgeKey(t)
 	rcpt := id.Recipient().String()
 	p := &Planner{}
-	p.Renderer.Options.SOPSKeys = keys
+	p.Renderer.Options.Decrypter = keys
 	before := planOf(t, p, helmSecretRepo(t, rcpt, oldHelmPassword), helmSecretApp())
 	after := planOf(t, p, helmSecretRepo(t, rcpt, newHelmPassword), helmSecretApp())
 
@@ -123,7 +123,7 @@ func TestSOPSHelmValuesNeverShown(t *testing.T) {
 func TestSOPSUnchangedSecretUnchanged(t *testing.T) {
 	id, keys := testAgeKey(t)
 	p := &Planner{}
-	p.Renderer.Options.SOPSKeys = keys
+	p.Renderer.Options.Decrypter = keys
 	repo := helmSecretRepo(t, id.Recipient().String(), newHelmPassword)
 	a, b := planOf(t, p, repo, helmSecretApp()), planOf(t, p, repo, helmSecretApp())
 	changes, err := DiffObjects(a.Objects, b.Objects)

@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gitwave/gitwave/sopsage"
 )
 
 const dbSecretYAML = `apiVersion: v1
@@ -29,7 +31,7 @@ func TestSOPSDirectorySource(t *testing.T) {
 		"apps/db/secret.yaml": {Data: encryptSOPS(t, sopsYAML, []byte(dbSecretYAML), id.Recipient().String())},
 		"apps/db/cm.yaml":     {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  k: v\n")},
 	}
-	r := &Renderer{Options: RenderOptions{SOPSKeys: keys}}
+	r := &Renderer{Options: RenderOptions{Decrypter: keys}}
 	objs := mustRender(t, r, repo, testApp(ApplicationSource{Path: "apps/db"}))
 	sec := find(t, objs, "Secret", "db")
 	if got, _, _ := unstructured.NestedString(sec.Object.Object, "stringData", "password"); got != "hunter2-directory-pw" {
@@ -67,7 +69,7 @@ configMapGenerator:
 		"k/creds.env":       {Data: encryptSOPS(t, sopsDotenv, []byte("API_TOKEN=tok-from-dotenv-123\n"), rcpt)},
 		"k/config.json":     {Data: encryptSOPS(t, sopsJSON, []byte(`{"apiKey": "key-from-json-456"}`), rcpt)},
 	}
-	r := &Renderer{Options: RenderOptions{SOPSKeys: keys}}
+	r := &Renderer{Options: RenderOptions{Decrypter: keys}}
 	objs := mustRender(t, r, repo, testApp(ApplicationSource{Path: "k"}))
 	if got, _, _ := unstructured.NestedString(find(t, objs, "Secret", "db").Object.Object, "stringData", "password"); got != "hunter2-directory-pw" {
 		t.Errorf("resource password = %q", got)
@@ -96,18 +98,19 @@ func TestSOPSFailures(t *testing.T) {
 	tampered := []byte(strings.Replace(string(enc), "visible in Git", "changed in Git", 1))
 	tests := []struct {
 		name string
-		keys *SOPSKeys
+		dec  Decrypter
 		data []byte
 		want string
 	}{
-		{"no key configured", nil, enc, "no age key is configured"},
+		{"no key configured", (*sopsage.Keys)(nil), enc, "no age key is configured"},
+		{"no decrypter", nil, enc, "no age key is configured"},
 		{"another key", otherKeys, enc, "no matching key"},
 		{"tampered", keys, tampered, "MAC mismatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := fstest.MapFS{"apps/db/secret.yaml": {Data: tt.data}}
-			r := &Renderer{Options: RenderOptions{SOPSKeys: tt.keys}}
+			r := &Renderer{Options: RenderOptions{Decrypter: tt.dec}}
 			re := renderErr(t, r, repo, testApp(ApplicationSource{Path: "apps/db"}))
 			checkErr(t, re, "apps/db/secret.yaml", -1, tt.want, "decrypt SOPS file")
 			if strings.Contains(re.Error(), "ENC[") || strings.Contains(re.Error(), "AGE-SECRET-KEY") {

@@ -1,9 +1,13 @@
-package planner
+package sopsage
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"filippo.io/age"
+
+	"github.com/gitwave/gitwave/hack/sopsfixture"
 )
 
 // BenchmarkSOPSDecryptFile measures what decrypting adds per file (issue
@@ -11,13 +15,23 @@ import (
 // age, values decrypted, MAC checked, plaintext emitted. The decryption
 // cache is bypassed.
 func BenchmarkSOPSDecryptFile(b *testing.B) {
-	id, keys := testAgeKey(b)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := ParseKeys("test key", []byte(id.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
 	var doc strings.Builder
 	doc.WriteString("apiVersion: v1\nkind: Secret\nmetadata:\n  name: bench\nstringData:\n")
 	for i := range 20 {
 		fmt.Fprintf(&doc, "  key%d: value-%d-%s\n", i, i, strings.Repeat("x", 32))
 	}
-	enc := encryptSOPS(b, sopsYAML, []byte(doc.String()), id.Recipient().String())
+	enc, err := sopsfixture.Encrypt("yaml", []byte(doc.String()), id.Recipient().String(), sopsfixture.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := keys.decryptSOPS(sopsYAML, enc); err != nil {
