@@ -77,7 +77,7 @@ func (m *Manager) applyObject(ctx context.Context, app *planner.App, o *planner.
 	ri := m.resource(rm, u.GetNamespace())
 	if u.GetName() == "" && u.GetGenerateName() != "" {
 		if res.live, err = ri.Create(ctx, u, metav1.CreateOptions{FieldManager: m.opts.FieldManager, DryRun: dryRun(ao)}); err != nil {
-			return res, fmt.Errorf("%s: create: %w", res.key, err)
+			return res, fmt.Errorf("%s: create: %w", res.key, o.Secrets.RedactError(err))
 		}
 		res.key, res.action = planner.KeyOf(res.live), ActionCreated
 		return res, nil
@@ -103,7 +103,7 @@ func (m *Manager) applyObject(ctx context.Context, app *planner.App, o *planner.
 		res.live, err = m.serverSideApply(ctx, ri, u, validation, ao)
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s (%s): apply: %w", res.key, location(o), err)
+		return res, fmt.Errorf("%s (%s): apply: %w", res.key, location(o), o.Secrets.RedactError(err))
 	}
 	switch {
 	case before == nil:

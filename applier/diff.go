@@ -141,7 +141,7 @@ func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.O
 	case apierrors.IsNotFound(err) && live == nil:
 		result = u // the namespace does not exist yet
 	case err != nil:
-		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), err)
+		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), o.Secrets.RedactError(err))
 	}
 	d.before, d.after = normalize(live), normalize(result)
 	applyIgnoreRules(app.Spec.IgnoreDifferences, d.key, live, d.before, d.after)

@@ -57,6 +57,8 @@ type Config struct {
 	Limits Limits `json:"limits,omitempty"`
 	// Notifications configures Argo CD-style notifications; nil sends none.
 	Notifications *Notifications `json:"notifications,omitempty"`
+	// SOPS holds the keys that decrypt SOPS files in the repositories.
+	SOPS SOPS `json:"sops,omitempty"`
 
 	// dir is the directory of the file, against which relative paths
 	// resolve.
@@ -147,6 +149,13 @@ type Cluster struct {
 type Policy struct {
 	File    string `json:"file,omitempty"`
 	Default string `json:"default,omitempty"`
+}
+
+// SOPS configures decrypting SOPS files at render.
+type SOPS struct {
+	// AgeKeyFile is a file of age identities (AGE-SECRET-KEY-1… lines),
+	// relative to gitwave.yaml; empty falls back to SOPS_AGE_KEY_FILE.
+	AgeKeyFile string `json:"ageKeyFile,omitempty"`
 }
 
 // SelfHeal is the loop's schedule in robfig/cron syntax ("@every 3m"): an

@@ -13,7 +13,8 @@ import (
 // DiffObjects compares what a cluster has, or a base revision rendered
 // (before), with what the app should have (after). Objects match by
 // ResourceKey. The result is in sync order, with removed objects last in
-// reverse order, as prune runs them. Secret values are masked.
+// reverse order, as prune runs them. Secret values are masked, and so is
+// every value a render decrypted from a SOPS file, wherever it landed.
 func DiffObjects(before, after []*Object) ([]Change, error) {
 	old := make(map[ResourceKey]*Object, len(before))
 	for _, o := range before {
@@ -21,6 +22,7 @@ func DiffObjects(before, after []*Object) ([]Change, error) {
 	}
 	sorted := slices.Clone(after)
 	SortObjects(sorted)
+	secrets := secretsOf(before, after)
 	changes := make([]Change, 0, len(sorted))
 	seen := make(map[ResourceKey]bool, len(sorted))
 	for _, o := range sorted {
@@ -29,7 +31,7 @@ func DiffObjects(before, after []*Object) ([]Change, error) {
 		if b := old[o.Key]; b != nil {
 			prev = b.Manifest
 		}
-		c, err := diffOne(o, prev, o.Manifest)
+		c, err := diffOne(o, prev, o.Manifest, secrets)
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +46,7 @@ func DiffObjects(before, after []*Object) ([]Change, error) {
 	SortObjects(removed)
 	slices.Reverse(removed)
 	for _, o := range removed {
-		c, err := diffOne(o, o.Manifest, nil)
+		c, err := diffOne(o, o.Manifest, nil, secrets)
 		if err != nil {
 			return nil, err
 		}
@@ -54,13 +56,14 @@ func DiffObjects(before, after []*Object) ([]Change, error) {
 }
 
 // diffOne builds the change for one object; o supplies phase and wave.
-func diffOne(o *Object, before, after *unstructured.Unstructured) (Change, error) {
+func diffOne(o *Object, before, after *unstructured.Unstructured, secrets *SecretValues) (Change, error) {
 	c := Change{Key: o.Key, Version: o.Version, Phase: o.Phase, Wave: o.Wave, Hook: o.Hook}
 	if before != nil && after != nil && reflect.DeepEqual(before.Object, after.Object) {
 		c.Action = ActionUnchanged // most objects of a large diff: skip rendering YAML
 		return c, nil
 	}
 	before, after = MaskSecrets(before, after)
+	before, after = MaskDecrypted(before, after, secrets)
 	from, err := objectYAML(before)
 	if err != nil {
 		return c, fmt.Errorf("%s: %w", o.Key, err)

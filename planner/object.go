@@ -96,6 +96,9 @@ type Object struct {
 	Line int
 	// Manifest is the object as rendered.
 	Manifest *unstructured.Unstructured
+	// Secrets are the values its render decrypted from SOPS files (nil
+	// for none): masked wherever the object is shown.
+	Secrets *SecretValues
 }
 
 // HasSyncOption reports whether the object's sync-options annotation holds

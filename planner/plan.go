@@ -61,6 +61,7 @@ func (p *Planner) Plan(ctx context.Context, inv *Inventory, repo fs.FS, app *App
 			return nil, appErr(app, r, fmt.Errorf("%s is rendered twice: here and in %s", o.Key, location(prev)))
 		}
 		where[o.Key] = r
+		o.Secrets = r.Secrets
 		plan.Objects = append(plan.Objects, o)
 	}
 	SortObjects(plan.Objects)

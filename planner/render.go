@@ -26,6 +26,9 @@ type Rendered struct {
 	// Source is the index of the source in the app's sources that produced
 	// the object.
 	Source int
+	// Secrets are the values the app's render decrypted from SOPS files,
+	// nil when it decrypted none; every output masks them.
+	Secrets *SecretValues
 }
 
 // RenderError is a bad manifest, template or source setting, located as
@@ -92,6 +95,9 @@ type RenderOptions struct {
 	// DisableChartCache loads every chart from the repository on every
 	// render instead of reusing charts parsed earlier by this Renderer.
 	DisableChartCache bool
+	// Decrypter decrypts the SOPS files a render reads (sopsage.Keys);
+	// nil holds no key, and an app that reads a SOPS file fails.
+	Decrypter Decrypter
 }
 
 // Renderer renders apps' sources into objects: plain directories, Kustomize
@@ -180,6 +186,8 @@ func appRepoReader(repo fs.FS, app *App) *sourceReader {
 func (r *Renderer) renderLimited(ctx context.Context, rd *sourceReader, app *App, l Limits) (renderOutput, error) {
 	l = l.WithDefaults()
 	budget := newRenderBudget(app.Name, l)
+	secrets := &SecretValues{}
+	rd = rd.decrypting(r.Options.Decrypter, secrets)
 	out, timedOut, err := within(ctx, l.RenderTimeout, func(ctx context.Context) (renderOutput, error) {
 		return r.render(ctx, rd, app, budget)
 	})
@@ -192,8 +200,10 @@ func (r *Renderer) renderLimited(ctx context.Context, rd *sourceReader, app *App
 			re = &RenderError{Err: err}
 		}
 		re.App, re.Cluster = app.Name, app.Cluster.Name
+		redactRenderError(re, secrets)
 		return renderOutput{}, re
 	}
+	markSecrets(out.objs, secrets)
 	return out, nil
 }
 

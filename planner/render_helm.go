@@ -291,6 +291,7 @@ type chartCacheEntry struct {
 // loadChart returns a private copy of the chart at dir, parsed once per
 // repository and path.
 func (r *Renderer) loadChart(repo fs.FS, dir string) (*chart.Chart, error) {
+	repo = plainRepo(repo)
 	id, ok := repoIdentity(repo)
 	if !ok || r.Options.DisableChartCache {
 		return parseChart(repo, dir)

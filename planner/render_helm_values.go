@@ -79,10 +79,12 @@ func readValueFile(repo fs.FS, rs renderSource, h *ApplicationSourceHelm, vf str
 
 // valueFilePath resolves a value file as Argo CD does: relative to the
 // source path in the source's own tree, or to the root of a ref source's
-// tree (its repository at its targetRevision) after a `$ref/` prefix.
-// Absolute paths, URLs, paths leaving the repository and symbolic links
-// leaving it are refused. It returns the tree to read the path from.
+// tree (its repository at its targetRevision) after a `$ref/` prefix. The
+// `secrets://` prefix of helm-secrets is accepted. Absolute paths, URLs,
+// paths leaving the repository and symbolic links leaving it are refused.
+// It returns the tree to read the path from.
 func valueFilePath(repo fs.FS, rs renderSource, vf string) (fs.FS, string, error) {
+	vf = strings.TrimPrefix(vf, helmSecretsPrefix)
 	if strings.Contains(vf, "://") {
 		return nil, "", errors.New("remote value files are not supported: put the file in the repository")
 	}

@@ -36,6 +36,9 @@ type RepoConfig struct {
 	// or "strict", the doublestar matching Argo CD enables with
 	// --enable-new-git-file-globbing.
 	GitFileGlobbing GitFileGlobbing `json:"gitFileGlobbing,omitempty"`
+	// EncryptedPaths are folders where every Secret must be SOPS-encrypted:
+	// `gitwave validate` reports a plaintext Secret committed there.
+	EncryptedPaths []string `json:"encryptedPaths,omitempty"`
 }
 
 // LoadRepoConfig reads .gitwave.yaml from the repository root. A missing
@@ -55,7 +58,7 @@ func LoadRepoConfig(repo fs.FS) (RepoConfig, error) {
 	if err := c.GitFileGlobbing.Valid(); err != nil {
 		return c, fmt.Errorf("%s: %w", RepoConfigFile, err)
 	}
-	for _, p := range append(append([]string{}, c.Apps...), c.Clusters...) {
+	for _, p := range append(append(append([]string{}, c.Apps...), c.Clusters...), c.EncryptedPaths...) {
 		if _, err := RepoPath("", p); err != nil {
 			return c, fmt.Errorf("%s: %w", RepoConfigFile, err)
 		}

@@ -24,6 +24,9 @@ type sourceReader struct {
 	branch    string
 	repos     Repositories
 	memo      *readerMemo
+	// wrap, when set, wraps every tree handed out (SOPS decryption); the
+	// memo keeps the trees unwrapped.
+	wrap func(fs.FS) fs.FS
 }
 
 // readerMemo holds what a pass has fetched through Repositories.
@@ -87,6 +90,22 @@ func (r *sourceReader) withServed(repo fs.FS) *sourceReader {
 	return &n
 }
 
+// decrypting returns a reader sharing r's fetches whose trees decrypt SOPS
+// files with dec, collecting every decrypted value in secrets.
+func (r *sourceReader) decrypting(dec Decrypter, secrets *SecretValues) *sourceReader {
+	n := *r
+	n.wrap = func(f fs.FS) fs.FS { return decryptingRepo(f, dec, secrets) }
+	return &n
+}
+
+// wrapped applies r.wrap to t's tree.
+func (r *sourceReader) wrapped(t gitTree) gitTree {
+	if r.wrap != nil && t.fsys != nil {
+		t.fsys = r.wrap(t.fsys)
+	}
+	return t
+}
+
 // isServedURL reports whether a source's repoURL names the served
 // repository: it is empty, or it is the served URL spelled another way.
 // With the served URL unknown (the CLI), only an empty repoURL does.
@@ -121,7 +140,7 @@ func (r *sourceReader) tree(ctx context.Context, repoURL, targetRevision string)
 		if r.served == nil {
 			return gitTree{}, fmt.Errorf("repository %s: no repository to read", displayURL(repoURL))
 		}
-		return gitTree{fsys: r.served, revision: r.revision, served: true}, nil
+		return r.wrapped(gitTree{fsys: r.served, revision: r.revision, served: true}), nil
 	}
 	url := strings.TrimSpace(repoURL)
 	if url == "" {
@@ -145,13 +164,14 @@ func (r *sourceReader) tree(ctx context.Context, repoURL, targetRevision string)
 		r.memo.trees[key] = e
 	}
 	r.memo.mu.Unlock()
-	return e.get(ctx, func() (gitTree, error) {
+	t, err := e.get(ctx, func() (gitTree, error) {
 		fsys, sha, err := r.repos.Tree(ctx, url, targetRevision)
 		if err != nil {
 			return gitTree{}, fetchError(ctx, "read "+url+" at "+revisionName(targetRevision), err)
 		}
 		return gitTree{fsys: fsys, revision: sha}, nil
 	})
+	return r.wrapped(t), err
 }
 
 // chart returns the archive of chart name at version (an exact version or

@@ -154,7 +154,12 @@ func loadWorkspace(ctx context.Context, f *repoFlags) (*workspace, error) {
 		o.Close()
 		return nil, err
 	}
-	w := &workspace{opened: o, planner: &planner.Planner{Limits: lim}}
+	keys, err := f.sops.keys(o.cfg)
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	w := &workspace{opened: o, planner: newPlanner(lim, keys)}
 	if w.src, err = o.source(ctx, f, f.revision); err != nil {
 		o.Close()
 		return nil, err

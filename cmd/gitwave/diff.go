@@ -98,7 +98,11 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 	if err != nil {
 		return err
 	}
-	p := &planner.Planner{Limits: lim}
+	keys, err := f.sops.keys(o.cfg)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	p := newPlanner(lim, keys)
 	rep, err := p.DiffRevisions(ctx, base, head, planner.DiffOptions{Changed: changed, Apps: f.apps, Clusters: f.clusters})
 	if err != nil {
 		return exitWith(2, err)

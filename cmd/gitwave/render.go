@@ -73,7 +73,7 @@ func selectApps(apps []*planner.App, name, cluster string) []*planner.App {
 func printPlan(w io.Writer, plan *planner.AppPlan) error {
 	fmt.Fprintf(w, "# app %s on cluster %s (%d objects)\n", plan.App.Name, plan.App.Cluster.Name, len(plan.Objects))
 	for _, o := range plan.Objects {
-		_, masked := planner.MaskSecrets(nil, o.Manifest)
+		masked := planner.MaskObject(o)
 		b, err := yaml.Marshal(masked.Object)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.Key, err)

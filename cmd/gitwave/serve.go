@@ -50,6 +50,10 @@ func runServe(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	keys, err := (&sopsFlag{}).keys(cfg)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, cfg, "")
 	if err != nil {
 		return err
@@ -88,7 +92,7 @@ func runServe(ctx context.Context, path string) error {
 		moreClusters = hub.Clusters
 	}
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
-		Planner: &planner.Planner{Limits: plannerLimits(cfg.Limits)},
+		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
 		Registry: reg, Ops: ops, MoreClusters: moreClusters})
 	if err != nil {

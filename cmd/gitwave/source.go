@@ -29,6 +29,7 @@ type repoFlags struct {
 	base       string
 	globbing   string
 	lim        limitFlags
+	sops       sopsFlag
 	// sources and helmRepos are --source and --helm-repo, URL=LOCATION.
 	sources   []string
 	helmRepos []string
@@ -46,6 +47,7 @@ func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
 	fl.StringSliceVar(&f.cluDirs, "clusters", nil, "files or folders holding Argo CD cluster Secrets (default: .gitwave.yaml clusters, else search)")
 	fl.StringVar(&f.cacheDir, "cache-dir", defaultCacheDir(), "where fetched repositories are cached")
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "a kubeconfig whose contexts are clusters, named after the context")
+	f.sops.bind(cmd)
 	fl.StringVar(&f.globbing, "git-file-globbing", "", "how git files generators match files[].path: default (Argo CD's, where * also crosses /) or strict (doublestar) (default: .gitwave.yaml gitFileGlobbing)")
 	fl.StringArrayVar(&f.sources, "source", nil, "URL=LOCATION: read the Git repository that sources name by URL from LOCATION, a local directory or a clone URL (repeatable; adds to --config's repos[])")
 	fl.StringArrayVar(&f.helmRepos, "helm-repo", nil, "URL=DIR: read the chart repository URL from DIR, a directory of packaged charts with an index.yaml (repeatable; adds to --config's helmRepos[])")

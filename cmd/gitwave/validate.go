@@ -38,6 +38,7 @@ repository defines none, projects are not enforced and validate says so.`,
 				fmt.Fprintln(out, e)
 			}
 			problems += len(errs)
+			problems += validateSOPS(cmd.Context(), w, out)
 			if !projs.Enforced() {
 				fmt.Fprintln(out, "no AppProject is defined: projects are not enforced")
 			}
