@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,6 +103,14 @@ type Options struct {
 	// Holder names this replica for the reconcile lock; empty means
 	// hostname and process id.
 	Holder string
+	// StatusObserver hears the status changes of the loop, which runs on
+	// the leader only (notifications: *notify.StatusNotifier); nil hears
+	// nothing.
+	StatusObserver reconcile.StatusObserver
+	// OnDefaultBranch, when set, is told of the default branch's head of
+	// a served repository at every pass of the loop, before its statuses
+	// are observed (serve reads the notifications ConfigMap from it).
+	OnDefaultBranch func(ctx context.Context, repo config.Repo, head planner.Source)
 }
 
 // Bot serves webhooks and runs the jobs they enqueue. Handler, RunWorkers
@@ -163,7 +172,8 @@ func New(opts Options) (*Bot, error) {
 		key := repoKey(r.Host, r.Name)
 		b.repos[key] = r
 		b.recs[key] = &reconcile.Reconciler{Planner: b.planner, Fleet: opts.Fleet, History: opts.Store,
-			Source: b.mirrors.sourceFunc(r), Projects: b.defaultBranchProjects(r), Status: opts.Store, Now: opts.Now}
+			Source: b.mirrors.sourceFunc(r), Projects: b.defaultBranchProjects(r), Status: opts.Store, Now: opts.Now,
+			Observer: opts.StatusObserver}
 	}
 	b.commands = b.runners()
 	return b, nil

@@ -103,6 +103,9 @@ func (b *Bot) onReconcile(ctx context.Context, t *task) error {
 		return nil
 	}
 	d := b.desiredState(ctx, t)
+	if d.UnreachableSince.IsZero() && d.Inv != nil && b.opts.OnDefaultBranch != nil {
+		b.opts.OnDefaultBranch(ctx, t.repo, d.Head)
+	}
 	res, err := b.recs[repoKey(t.repo.Host, t.repo.Name)].Converge(ctx, d)
 	if err != nil {
 		return err

@@ -58,14 +58,16 @@ type target struct {
 	at     *inventoryAt
 	pinned bool
 	objs   []*planner.Object
-	// prev is the status the store had (seen tells whether it had one);
-	// cur is being built.
-	prev, cur store.AppStatus
-	seen      bool
-	last      store.SyncRecord
-	hasLast   bool
-	live      applier.LiveStatus
-	err       error
+	// prev is the status the store had at the start of the pass (seen
+	// tells whether it had one); saved is what the store has now (prev, or
+	// the Running status written when its sync started); cur is being
+	// built.
+	prev, saved, cur store.AppStatus
+	seen             bool
+	last             store.SyncRecord
+	hasLast          bool
+	live             applier.LiveStatus
+	err              error
 }
 
 // Converge runs one pass of the desired-state loop over a repository:
@@ -104,6 +106,9 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 			due = append(due, t)
 		}
 	}
+	if err := r.markRunning(ctx, due, now); err != nil {
+		return nil, err
+	}
 	res := &ConvergeResult{Synced: r.syncDue(ctx, due)}
 	if len(due) > 0 {
 		if latest, succeeded, err = r.Status.LatestSyncs(ctx); err != nil {
@@ -114,7 +119,7 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 		t.last, t.hasLast = latest[store.SyncKey{App: t.app.Name, Cluster: t.app.Cluster.Name}]
 		t.cur = t.status(d, succeeded)
 		t.afterSync(res.Synced, now)
-		if err := r.saveStatus(ctx, t.prev, t.cur, t.seen); err != nil {
+		if err := r.saveStatus(ctx, t.app, t.saved, t.cur, t.seen); err != nil {
 			return nil, err
 		}
 		res.Statuses = append(res.Statuses, t.cur)
@@ -130,7 +135,7 @@ func (r *Reconciler) markUnknown(ctx context.Context, prev []store.AppStatus, d 
 	for _, p := range prev {
 		cur := p
 		cur.Sync, cur.UnknownReason = store.SyncUnknown, unreachableRepo(d.UnreachableSince)
-		if err := r.saveStatus(ctx, p, cur, true); err != nil {
+		if err := r.saveStatus(ctx, nil, p, cur, true); err != nil {
 			return nil, err
 		}
 		res.Statuses = append(res.Statuses, cur)
@@ -162,6 +167,7 @@ func (r *Reconciler) targets(ctx context.Context, d Desired, prev []store.AppSta
 	for _, a := range d.Inv.Apps {
 		t := &target{app: a, at: head}
 		t.prev, t.seen = prevBy[a.Key()]
+		t.saved = t.prev
 		if rev := pinOf[a.Key()]; rev != "" && rev != d.Head.Revision {
 			t.pinned = true
 			t.err = r.atPin(ctx, t, rev)

@@ -33,7 +33,7 @@ type recordingObserver struct {
 	got []string
 }
 
-func (o *recordingObserver) ObserveStatus(_ context.Context, prev, cur store.AppStatus) {
+func (o *recordingObserver) ObserveStatus(_ context.Context, _ *planner.App, prev, cur store.AppStatus) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.got = append(o.got, cur.App+"@"+cur.Cluster+": "+prev.Sync+"->"+cur.Sync)

@@ -73,6 +73,21 @@ func (t *target) shouldSync(now time.Time) bool {
 	return t.cur.Attempts == 0 || !now.Before(t.cur.NextRetry)
 }
 
+// markRunning saves the status of every due target as its sync starts
+// (last sync Running), so that the observer hears the start as Argo CD's
+// operationState.phase Running.
+func (r *Reconciler) markRunning(ctx context.Context, due []*target, now time.Time) error {
+	for _, t := range due {
+		running := t.cur
+		running.LastSync = store.LastSync{Result: store.PhaseRunning, StartedAt: now}
+		if err := r.saveStatus(ctx, t.app, t.saved, running, t.seen); err != nil {
+			return err
+		}
+		t.saved, t.seen = running, true
+	}
+	return nil
+}
+
 // afterSync makes t's status say what its sync in this pass did: a
 // successful sync leaves the app Synced and Healthy (the sync waited for
 // health); a sync refused before it was recorded (its AppProject, a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/store"
 )
 
@@ -17,10 +18,14 @@ type StatusStore interface {
 }
 
 // StatusObserver hears every change of an app's status (sync, health, the
-// last sync's result, why it is Unknown); prev is the zero AppStatus for
-// an app seen for the first time. Notifications hook in here.
+// last sync's result and its start, why it is Unknown); prev is the zero
+// AppStatus for an app seen for the first time. app is the Application the
+// status belongs to (its annotations carry the notification
+// subscriptions), nil when the repository was never read. Only the loop
+// calls it, so only the leader replica observes. Notifications hook in
+// here.
 type StatusObserver interface {
-	ObserveStatus(ctx context.Context, prev, cur store.AppStatus)
+	ObserveStatus(ctx context.Context, app *planner.App, prev, cur store.AppStatus)
 }
 
 // Backoff of an automated app whose sync keeps failing at its desired
@@ -85,7 +90,7 @@ func rowChanged(prev, cur store.AppStatus) bool {
 
 // saveStatus writes cur when it changed and tells the observer when a
 // person would notice.
-func (r *Reconciler) saveStatus(ctx context.Context, prev, cur store.AppStatus, seen bool) error {
+func (r *Reconciler) saveStatus(ctx context.Context, app *planner.App, prev, cur store.AppStatus, seen bool) error {
 	if seen && !rowChanged(prev, cur) {
 		return nil
 	}
@@ -97,7 +102,7 @@ func (r *Reconciler) saveStatus(ctx context.Context, prev, cur store.AppStatus, 
 		if !seen {
 			prev = store.AppStatus{}
 		}
-		r.Observer.ObserveStatus(ctx, prev, cur)
+		r.Observer.ObserveStatus(ctx, app, prev, cur)
 	}
 	return nil
 }

@@ -19,7 +19,9 @@ import (
 	"github.com/gitwave/gitwave/bot/github"
 	"github.com/gitwave/gitwave/bot/gitlab"
 	"github.com/gitwave/gitwave/config"
+	"github.com/gitwave/gitwave/notify"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/sources"
 )
 
@@ -87,6 +89,16 @@ func runServe(ctx context.Context, path string) error {
 			return err
 		}
 	}
+	notifier, err := notify.NewServed(cfg, notify.Options{Ledger: st, Logger: log, Registerer: reg}, st)
+	if err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	var observer reconcile.StatusObserver
+	var onDefaultBranch func(context.Context, config.Repo, planner.Source)
+	if notifier != nil {
+		defer notifier.Close(10 * time.Second)
+		observer, onDefaultBranch = notifier, notifier.OnDefaultBranch
+	}
 	var moreClusters func() []planner.Cluster
 	if hub != nil {
 		moreClusters = hub.Clusters
@@ -94,7 +106,7 @@ func runServe(ctx context.Context, path string) error {
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
-		Registry: reg, Ops: ops, MoreClusters: moreClusters})
+		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusObserver: observer, OnDefaultBranch: onDefaultBranch})
 	if err != nil {
 		return err
 	}
