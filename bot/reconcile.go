@@ -37,12 +37,12 @@ func (b *Bot) RunReconcile(ctx context.Context) error {
 	defer t.Stop()
 	renew := time.NewTicker(b.opts.Lease / 3)
 	defer renew.Stop()
-	led := false
 	for {
-		if err := b.EnqueueReconcile(ctx); err != nil && ctx.Err() == nil {
+		led, err := b.enqueueIfLeader(ctx)
+		if err != nil && ctx.Err() == nil {
 			b.log.Error("enqueue reconcile", "error", err)
 		}
-		if led, _ = b.leader(ctx); !b.waitTurn(ctx, t.C, renew.C, &led) {
+		if !b.waitTurn(ctx, t.C, renew.C, &led) {
 			unlockCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
 			return b.opts.Store.Unlock(unlockCtx, reconcileLock, b.opts.Holder)
@@ -84,16 +84,24 @@ func (b *Bot) leader(ctx context.Context) (bool, error) {
 // this replica is the leader. A job already waiting for a repository is
 // not doubled. Tests and the demo run the jobs with RunPending.
 func (b *Bot) EnqueueReconcile(ctx context.Context) error {
+	_, err := b.enqueueIfLeader(ctx)
+	return err
+}
+
+// enqueueIfLeader takes or renews the reconcile lock and, when this
+// replica holds it, enqueues a pass over every served repository; it
+// reports whether this replica leads.
+func (b *Bot) enqueueIfLeader(ctx context.Context) (bool, error) {
 	mine, err := b.leader(ctx)
 	if err != nil || !mine {
-		return err
+		return false, err
 	}
 	for _, r := range b.opts.Repos {
 		if err := b.enqueueReconcile(ctx, r.Host, r.Name); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // afterDeploy enqueues a pass of the loop after a push or merge, unless
