@@ -21,6 +21,9 @@ type Recorder interface {
 	// BeginSync records a running sync and returns its id; it fails when
 	// the app already has a sync running on the cluster.
 	BeginSync(ctx context.Context, rec SyncRecord) (int64, error)
+	// ResumeSync continues the Running sync of the same revision, trigger
+	// and initiator that a stopped worker left, or begins one.
+	ResumeSync(ctx context.Context, rec SyncRecord) (int64, bool, error)
 	// HeartbeatSync tells the store the sync is still alive.
 	HeartbeatSync(ctx context.Context, id int64) error
 	// FinishSync records the end of a sync with every object's outcome.
@@ -58,10 +61,20 @@ func (m *Manager) beginRecord(ctx context.Context, req SyncRequest, start time.T
 	if m.opts.Store == nil || req.DryRun {
 		return 0, func() {}, nil
 	}
-	id, err := m.opts.Store.BeginSync(ctx, SyncRecord{
+	rec := SyncRecord{
 		App: req.App.Name, Cluster: m.opts.Cluster, Project: req.App.Project, Revision: req.Revision,
 		Trigger: req.Trigger, Initiator: req.Initiator, StartedAt: start, Phase: string(SyncRunning),
-	})
+	}
+	var id int64
+	var err error
+	if req.Resume {
+		var resumed bool
+		if id, resumed, err = m.opts.Store.ResumeSync(ctx, rec); resumed {
+			slog.Info("resuming the sync a stopped worker left", "app", req.App.Name, "cluster", m.opts.Cluster, "sync", id)
+		}
+	} else {
+		id, err = m.opts.Store.BeginSync(ctx, rec)
+	}
 	if err != nil {
 		return 0, nil, fmt.Errorf("record sync start: %w", err)
 	}

@@ -25,6 +25,11 @@ type SyncRequest struct {
 	// the cluster, it is refused, nothing is pruned, and history records
 	// Refused.
 	RefuseEmpty bool
+	// Resume continues the app's Running sync of the same revision, trigger
+	// and initiator, left by a worker that stopped, instead of refusing to
+	// start (store.ResumeSync). Only a job run again after its worker's
+	// lease ran out sets it.
+	Resume bool
 	// DryRun sends every apply with dryRun=All: nothing changes, no hook
 	// runs, nothing is waited for, pruned or recorded.
 	DryRun bool

@@ -262,7 +262,7 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 		}
 	}
 	results := rec.Sync(ctx, d.head, inv, apps,
-		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author})
+		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author, Resume: t.rerun})
 	return results, skipped, nil
 }
 

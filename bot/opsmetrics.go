@@ -22,7 +22,8 @@ type OpsMetrics struct {
 }
 
 // NewOpsMetrics registers the operational metrics on reg, with the queue
-// read from st when st is not nil (see RegisterQueueMetrics).
+// and the app statuses read from st when st is not nil (see
+// RegisterQueueMetrics and RegisterAppMetrics).
 func NewOpsMetrics(reg *prometheus.Registry, st *store.Store) *OpsMetrics {
 	m := &OpsMetrics{
 		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -51,6 +52,7 @@ func NewOpsMetrics(reg *prometheus.Registry, st *store.Store) *OpsMetrics {
 	reg.MustRegister(m.syncs, m.syncTime, m.fetches, m.reachable, m.render)
 	if st != nil {
 		RegisterQueueMetrics(reg, st)
+		RegisterAppMetrics(reg, st)
 	}
 	return m
 }

@@ -24,7 +24,10 @@ const reconcileLock = "reconcile"
 // RunReconcile enqueues a reconcile job for every served repository every
 // Options.ReconcileInterval, on the replica holding the reconcile lock,
 // until ctx ends. The jobs run through the durable queue, one repository
-// at a time with its merge deploys (deployKey).
+// at a time with its merge deploys (deployKey). Every third of
+// Options.Lease the leader renews the lock and the others try to take it,
+// so that a leader that dies is replaced within one lease, and the new
+// leader runs a pass at once.
 func (b *Bot) RunReconcile(ctx context.Context) error {
 	if b.opts.ReconcileInterval < 0 {
 		<-ctx.Done()
@@ -32,40 +35,73 @@ func (b *Bot) RunReconcile(ctx context.Context) error {
 	}
 	t := time.NewTicker(b.opts.ReconcileInterval)
 	defer t.Stop()
+	renew := time.NewTicker(b.opts.Lease / 3)
+	defer renew.Stop()
 	for {
-		if err := b.EnqueueReconcile(ctx); err != nil && ctx.Err() == nil {
+		led, err := b.enqueueIfLeader(ctx)
+		if err != nil && ctx.Err() == nil {
 			b.log.Error("enqueue reconcile", "error", err)
 		}
-		select {
-		case <-ctx.Done():
+		if !b.waitTurn(ctx, t.C, renew.C, &led) {
 			unlockCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
 			return b.opts.Store.Unlock(unlockCtx, reconcileLock, b.opts.Holder)
-		case <-t.C:
 		}
 	}
 }
 
-// leader takes or renews the reconcile lock for three intervals and
-// reports whether this replica holds it.
+// waitTurn waits for the next pass: the interval's tick, or a renewal
+// that made this replica the leader. It renews or tries the lock on every
+// renewal tick, and returns false when ctx ends.
+func (b *Bot) waitTurn(ctx context.Context, tick, renew <-chan time.Time, led *bool) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick:
+			return true
+		case <-renew:
+			mine, err := b.leader(ctx)
+			if err != nil && ctx.Err() == nil {
+				b.log.Warn("renew the reconcile lock", "error", err)
+			}
+			if mine && !*led {
+				b.log.Info("leading the reconcile loop", "holder", b.opts.Holder)
+				return true
+			}
+			*led = mine
+		}
+	}
+}
+
+// leader takes or renews the reconcile lock for one job lease and reports
+// whether this replica holds it.
 func (b *Bot) leader(ctx context.Context) (bool, error) {
-	return b.opts.Store.TryLock(ctx, reconcileLock, b.opts.Holder, max(3*b.opts.ReconcileInterval, 30*time.Second))
+	return b.opts.Store.TryLock(ctx, reconcileLock, b.opts.Holder, b.opts.Lease)
 }
 
 // EnqueueReconcile enqueues a reconcile job for every served repository if
 // this replica is the leader. A job already waiting for a repository is
 // not doubled. Tests and the demo run the jobs with RunPending.
 func (b *Bot) EnqueueReconcile(ctx context.Context) error {
+	_, err := b.enqueueIfLeader(ctx)
+	return err
+}
+
+// enqueueIfLeader takes or renews the reconcile lock and, when this
+// replica holds it, enqueues a pass over every served repository; it
+// reports whether this replica leads.
+func (b *Bot) enqueueIfLeader(ctx context.Context) (bool, error) {
 	mine, err := b.leader(ctx)
 	if err != nil || !mine {
-		return err
+		return false, err
 	}
 	for _, r := range b.opts.Repos {
 		if err := b.enqueueReconcile(ctx, r.Host, r.Name); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // afterDeploy enqueues a pass of the loop after a push or merge, unless

@@ -133,6 +133,7 @@ func (b *Bot) dispatch(ctx context.Context, job *store.Job, log *slog.Logger) er
 	if err != nil {
 		return err
 	}
+	t.rerun = job.Attempts > 1
 	switch EventKind(job.Kind) {
 	case EventPullRequest:
 		return b.onPullRequest(ctx, t)
@@ -154,6 +155,10 @@ type task struct {
 	repo config.Repo
 	ev   Event
 	log  *slog.Logger
+	// rerun marks a job claimed again after an attempt that failed or
+	// whose worker stopped: its syncs continue the Running records that
+	// attempt left (reconcile.SyncOptions.Resume).
+	rerun bool
 }
 
 func (b *Bot) newTask(p jobPayload, log *slog.Logger) (*task, error) {

@@ -49,6 +49,8 @@ type Config struct {
 	Policy Policy `json:"policy,omitempty"`
 	// Reconcile configures the desired-state loop.
 	Reconcile Reconcile `json:"reconcile,omitempty"`
+	// Jobs configures the job queue's workers.
+	Jobs Jobs `json:"jobs,omitempty"`
 	// SelfHeal is the older name of the loop's schedule, kept as an alias
 	// of reconcile.interval.
 	SelfHeal SelfHeal `json:"selfHeal,omitempty"`
@@ -240,6 +242,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.Reconcile.validate(); err != nil {
+		return err
+	}
+	if err := c.Jobs.validate(); err != nil {
 		return err
 	}
 	if err := c.Notifications.validate(); err != nil {

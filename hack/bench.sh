@@ -10,7 +10,8 @@
 #   3. diff of a one-app change in repositories of 250, 500 and 1000 apps
 #      (hack/bench/diff.sh);
 #   4. peak memory of `gitwave apps` over 1000 apps x 10 clusters
-#      (hack/bench/memory.sh).
+#      (hack/bench/memory.sh);
+#   5. the /metrics body with 1000 apps x 3 clusters (hack/bench/metrics.sh).
 #
 # On a fresh machine it installs what it lacks (git, jq, hyperfine, GNU time)
 # with apt-get and builds helm and kustomize once into
@@ -101,6 +102,7 @@ hack/bench/render.sh "$work" || status=1
 hack/bench/diff.sh "$work" || status=1
 hack/bench/memory.sh "$work" || status=1
 hack/bench/apply.sh "$work" || status=1 # issue 4: sync, live diff and drift against kubectl
+hack/bench/metrics.sh "$work" || status=1 # issue 13: /metrics of 1000 apps x 3 clusters
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 echo

@@ -31,6 +31,9 @@ type SyncOptions struct {
 	Automated bool
 	// Progress receives every sync event.
 	Progress func(applier.Event)
+	// Resume continues the Running syncs a stopped worker left for the
+	// same work (applier.SyncRequest.Resume).
+	Resume bool
 }
 
 // automated reports whether the sync is an automated one.
@@ -114,7 +117,7 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 			prune = true
 		}
 		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision,
-			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun,
+			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun, Resume: opts.Resume,
 			RefuseEmpty: opts.automated() && au != nil && !au.AllowEmpty})
 		idx = append(idx, i)
 	}

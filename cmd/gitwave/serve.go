@@ -106,7 +106,8 @@ func runServe(ctx context.Context, path string) error {
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
-		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusObserver: observer, OnDefaultBranch: onDefaultBranch})
+		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusObserver: observer, OnDefaultBranch: onDefaultBranch,
+		Workers: cfg.Jobs.Workers, Lease: time.Duration(cfg.Jobs.Lease)})
 	if err != nil {
 		return err
 	}
