@@ -99,6 +99,10 @@ func runServe(ctx context.Context, path string) error {
 		return err
 	}
 	defer b.Close()
+	page, err := newStatusPage(cfg, st, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{Addr: cfg.Listen, Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	g, gctx := errgroup.WithContext(ctx)
@@ -109,6 +113,9 @@ func runServe(ctx context.Context, path string) error {
 		}
 		return nil
 	})
+	if page != nil {
+		g.Go(func() error { return serveStatusPage(gctx, page, log) })
+	}
 	g.Go(func() error { return b.RunWorkers(gctx) })
 	g.Go(func() error { return b.RunReconcile(gctx) })
 	if hub != nil {
