@@ -94,7 +94,7 @@ func runServe(ctx context.Context, path string) error {
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
 		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
-		Registry: reg, Ops: ops, MoreClusters: moreClusters})
+		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusPageURL: cfg.UI.ExternalBase()})
 	if err != nil {
 		return err
 	}
