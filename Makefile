@@ -18,7 +18,7 @@ test:
 
 # Tests that need neither clusters nor PostgreSQL.
 test-unit:
-	$(GO) test -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/...
+	$(GO) test -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/... ./ui/
 
 bench:
 	hack/bench.sh

@@ -61,6 +61,9 @@ type Options struct {
 	// MoreClusters, when set, adds clusters that change while gitwave runs
 	// (the hub's cluster Secrets); it is asked at every read of a revision.
 	MoreClusters func() []planner.Cluster
+	// StatusPageURL is the status page's external URL (ui.externalURL);
+	// when set, diff comments and commit statuses link to it.
+	StatusPageURL string
 	// Planner renders apps; nil means a zero Planner.
 	Planner *planner.Planner
 	// GitDir holds one bare mirror per served repository (dataDir/git).

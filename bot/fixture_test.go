@@ -55,6 +55,8 @@ type fixtureOptions struct {
 	Example string
 	// Policy replaces the default policy settings when it is not zero.
 	Policy config.Policy
+	// StatusPageURL is the status page's external URL; empty links none.
+	StatusPageURL string
 }
 
 func newFixture(t testing.TB, fo fixtureOptions) *fixture {
@@ -89,6 +91,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		Policy:            config.Policy{Default: "role:readonly"},
 		ReconcileInterval: fo.ReconcileInterval,
 		Workers:           2,
+		StatusPageURL:     fo.StatusPageURL,
 	}
 	if fo.ReconcileInterval == 0 {
 		f.opts.ReconcileInterval = -1

@@ -53,15 +53,20 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		return err
 	}
 	notes := append(d.policy.notes, b.pinNotes(ctx, t, d.report)...)
+	var links func(planner.AppKey) string
+	if !source { // a source repository's apps live in other repositories
+		links = b.statusLinks(t.repo.Name)
+	}
 	parts := markdown.Diff(d.report, markdown.DiffOptions{
-		Marker:   diffMarker,
-		Limit:    commentLimit(t.host),
-		Verdicts: d.policy.perApp,
-		Notes:    notes,
-		AppNotes: d.appNotes,
-		Command:  fmt.Sprintf("%s --base %s --head %s", command, short(d.base.Revision), short(d.head.Revision)),
+		StatusLinks: links,
+		Marker:      diffMarker,
+		Limit:       commentLimit(t.host),
+		Verdicts:    d.policy.perApp,
+		Notes:       notes,
+		AppNotes:    d.appNotes,
+		Command:     fmt.Sprintf("%s --base %s --head %s", command, short(d.base.Revision), short(d.head.Revision)),
 	})
-	if err := setStatuses(ctx, t, d.head.Revision, diffStatus(d.report), d.policy.status); err != nil {
+	if err := setStatuses(ctx, t, d.head.Revision, b.withDiffTarget(diffStatus(d.report), t.repo.Name, d.report), d.policy.status); err != nil {
 		return err
 	}
 	if err := b.publishDiff(ctx, t, pr.Number, parts); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/store"
+	"github.com/gitwave/gitwave/ui"
 )
 
 // EventReconcile is the job kind of one pass of the desired-state loop
@@ -236,7 +237,8 @@ func (b *Bot) reportDrift(ctx context.Context, t *task, tip string, statuses []s
 			drifted = append(drifted, st.App+"@"+st.Cluster)
 		}
 	}
-	s := Status{Context: "gitwave/drift", State: "success", Description: "the clusters match the default branch"}
+	s := Status{Context: "gitwave/drift", State: "success", Description: "the clusters match the default branch",
+		TargetURL: ui.FleetURL(b.opts.StatusPageURL)}
 	if len(drifted) > 0 {
 		s.State = "failure"
 		s.Description = fmt.Sprintf("%d app(s) out of sync: %s", len(drifted), strings.Join(drifted, ", "))

@@ -61,6 +61,8 @@ type Config struct {
 	Notifications *Notifications `json:"notifications,omitempty"`
 	// SOPS holds the keys that decrypt SOPS files in the repositories.
 	SOPS SOPS `json:"sops,omitempty"`
+	// UI configures the read-only status page; off unless ui.listen is set.
+	UI UI `json:"ui,omitempty"`
 
 	// dir is the directory of the file, against which relative paths
 	// resolve.
@@ -249,6 +251,12 @@ func (c *Config) validate() error {
 	}
 	if err := c.Notifications.validate(); err != nil {
 		return err
+	}
+	if err := c.UI.validate(); err != nil {
+		return err
+	}
+	if c.UI.Listen != "" && c.UI.Listen == c.Listen {
+		return fmt.Errorf("ui.listen %q is the webhooks' listen address: the status page needs its own", c.UI.Listen)
 	}
 	if c.State.Driver != "sqlite" && c.State.Driver != "postgres" {
 		return fmt.Errorf("state.driver %q: want sqlite or postgres", c.State.Driver)

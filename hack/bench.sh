@@ -11,7 +11,9 @@
 #      (hack/bench/diff.sh);
 #   4. peak memory of `gitwave apps` over 1000 apps x 10 clusters
 #      (hack/bench/memory.sh);
-#   5. the /metrics body with 1000 apps x 3 clusters (hack/bench/metrics.sh).
+#   5. the status page's render of 1000 apps x 3 clusters, from step 1's
+#      BenchmarkStatusPage;
+#   6. the /metrics body with 1000 apps x 3 clusters (hack/bench/metrics.sh).
 #
 # On a fresh machine it installs what it lacks (git, jq, hyperfine, GNU time)
 # with apt-get and builds helm and kustomize once into
@@ -89,6 +91,15 @@ if [[ ${GITWAVE_BENCH_GO:-1} != 0 ]]; then
 			go_benchmarks clusters "${clustered[@]}"
 		fi
 	fi
+fi
+
+# issue 13: the status page (ui.BenchmarkStatusPage, among the plain
+# benchmarks above) renders 1,000 apps x 3 clusters in under 200 ms.
+page_ms=$(awk '/^BenchmarkStatusPage/ {for (i = 2; i <= NF; i++) if ($i == "ms/render") print $(i - 1)}' "$work/go-bench-plain.txt" 2>/dev/null | tail -n 1)
+if [[ -n $page_ms ]]; then
+	record "status page, 1000 apps x 3 clusters (ui.BenchmarkStatusPage)" "$page_ms ms" "< 200 ms" "$(verdict "$page_ms < 200")"
+else
+	record "status page, 1000 apps x 3 clusters (ui.BenchmarkStatusPage)" "not run" "< 200 ms" "SKIPPED (GITWAVE_BENCH_GO=0)"
 fi
 
 log "peer tools"

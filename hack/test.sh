@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every gitwave test. It builds what the tests need first: the local
 # Kubernetes binaries (cached by version; 16 to 55 minutes on a new
-# machine) and a throwaway PostgreSQL server (Debian's package).
+# machine), Debian's Chromium for the status page's browser test, and a
+# throwaway PostgreSQL server (Debian's package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,10 @@ if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit
 echo "== local cluster binaries"
 GITWAVE_KUBE_BIN=$(hack/kube/build.sh | tail -n 1)
 export GITWAVE_KUBE_BIN
+
+echo "== Chromium (the status page's browser test)"
+GITWAVE_CHROMIUM=$(hack/chromium/install.sh | tail -n 1)
+export GITWAVE_CHROMIUM
 
 echo "== PostgreSQL"
 GITWAVE_TEST_POSTGRES_DSN=$(hack/postgres/start.sh | tail -n 1)

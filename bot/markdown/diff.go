@@ -44,6 +44,11 @@ type DiffOptions struct {
 	// Command is how a reader sees the full diff locally, named when a
 	// diff had to be shortened.
 	Command string
+	// StatusLinks, when set, adds a Status column linking each app ×
+	// cluster to its page on gitwave's status page. It returns an
+	// absolute URL built by the operator's configuration, whose
+	// repository parts are query-escaped; "" leaves the cell empty.
+	StatusLinks func(planner.AppKey) string
 }
 
 // Diff renders a diff report as one or more comments, each within the
@@ -121,6 +126,9 @@ func summaryTable(w *lineWriter, rep *planner.Report, opts DiffOptions) {
 	if opts.Verdicts != nil {
 		head, rule = head+" Policy |", rule+"---|"
 	}
+	if opts.StatusLinks != nil {
+		head, rule = head+" Status page |", rule+"---|"
+	}
 	var rows, same []string
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
@@ -132,6 +140,9 @@ func summaryTable(w *lineWriter, rep *planner.Report, opts DiffOptions) {
 		row := fmt.Sprintf("| %s | %s | %s | %d | %d | %d | %s |", CodeCell(d.App.App), CodeCell(d.App.Cluster), statusText(d), a, c, r, waves(d.Waves()))
 		if opts.Verdicts != nil {
 			row += fmt.Sprintf(" %s |", dashIfEmpty(opts.Verdicts[d.App]))
+		}
+		if opts.StatusLinks != nil {
+			row += fmt.Sprintf(" %s |", statusLink(opts.StatusLinks(d.App)))
 		}
 		rows = append(rows, row)
 	}
@@ -153,6 +164,15 @@ func summaryTable(w *lineWriter, rep *planner.Report, opts DiffOptions) {
 	if !w.add(line) {
 		w.force(fmt.Sprintf("\nRendered and unchanged: %d apps.", len(same)))
 	}
+}
+
+// statusLink is a Markdown link to u, or "-" when u is empty or holds a
+// character that would end the link early.
+func statusLink(u string) string {
+	if u == "" || strings.ContainsAny(u, " \t\n()<>[]|`\\") {
+		return "-"
+	}
+	return "[view](" + u + ")"
 }
 
 func statusText(d *planner.AppDiff) string {

@@ -3,6 +3,7 @@ package markdown
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,4 +110,24 @@ func TestDiffSplitsAndShortensWithinLimit(t *testing.T) {
 	if !strings.Contains(parts[1], "part=2") {
 		t.Errorf("later parts carry a marker of their own:\n%s", parts[1][:80])
 	}
+}
+
+// TestDiffCommentLinksToTheStatusPage: with the status page's external
+// URL, each row links to its app × cluster page; a link that could break
+// out of the Markdown link is left out.
+func TestDiffCommentLinksToTheStatusPage(t *testing.T) {
+	links := func(k planner.AppKey) string {
+		if k.Cluster == "prod" {
+			return "https://gw.example/app?app=" + k.App + ")](javascript:x)"
+		}
+		return "https://gw.example/app?" + url.Values{"app": {k.App}, "cluster": {k.Cluster}, "repo": {"acme/gitops"}}.Encode()
+	}
+	parts := Diff(report(t), DiffOptions{Marker: "<!-- gitwave:diff -->", StatusLinks: links})
+	if len(parts) != 1 {
+		t.Fatalf("want one comment, got %d", len(parts))
+	}
+	if strings.Contains(parts[0], "javascript:") {
+		t.Errorf("a link that ends early is kept:\n%s", parts[0])
+	}
+	golden(t, "comment_statuslinks.md", parts[0])
 }

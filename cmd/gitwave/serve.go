@@ -107,11 +107,15 @@ func runServe(ctx context.Context, path string) error {
 		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
 		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusObserver: observer, OnDefaultBranch: onDefaultBranch,
-		Workers: cfg.Jobs.Workers, Lease: time.Duration(cfg.Jobs.Lease)})
+		Workers: cfg.Jobs.Workers, Lease: time.Duration(cfg.Jobs.Lease), StatusPageURL: cfg.UI.ExternalBase()})
 	if err != nil {
 		return err
 	}
 	defer b.Close()
+	page, err := newStatusPage(cfg, st, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{Addr: cfg.Listen, Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	g, gctx := errgroup.WithContext(ctx)
@@ -122,6 +126,9 @@ func runServe(ctx context.Context, path string) error {
 		}
 		return nil
 	})
+	if page != nil {
+		g.Go(func() error { return serveStatusPage(gctx, page, log) })
+	}
 	g.Go(func() error { return b.RunWorkers(gctx) })
 	g.Go(func() error { return b.RunReconcile(gctx) })
 	if hub != nil {

@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// Auth holds the credentials the status page asks for: a user name and
+// password (basic auth) or a bearer token. The zero value asks for none.
+type Auth struct {
+	Username, Password string
+	BearerToken        string
+}
+
+// required reports whether any credential is asked for.
+func (a Auth) required() bool {
+	return a.Username != "" || a.Password != "" || a.BearerToken != ""
+}
+
+// allows reports whether r carries the credentials, compared in constant
+// time (over digests, so that lengths leak nothing either).
+func (a Auth) allows(r *http.Request) bool {
+	switch {
+	case !a.required():
+		return true
+	case a.BearerToken != "":
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && same(got, a.BearerToken)
+	default:
+		u, p, ok := r.BasicAuth()
+		// Both comparisons run, whatever the first answers.
+		userOK, passOK := same(u, a.Username), same(p, a.Password)
+		return ok && userOK && passOK
+	}
+}
+
+// challenge answers 401 with the scheme the page wants.
+func (a Auth) challenge(w http.ResponseWriter) {
+	if a.BearerToken != "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gitwave"`)
+	} else {
+		w.Header().Set("WWW-Authenticate", `Basic realm="gitwave", charset="UTF-8"`)
+	}
+	http.Error(w, "credentials required", http.StatusUnauthorized)
+}
+
+func same(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
+}
