@@ -18,7 +18,8 @@ func TestSourcePRCommentsAppsReadingIt(t *testing.T) {
 	f.openPR(1, f.guide.PR.HeadSHA)
 	got := f.comment(guideApps, 1)
 	for _, w := range []string{"<!-- gitwave:diff -->", "`payment-service-production-use1`", "`payment-service-production-apne2`",
-		"registry.internal/payment-service:v2.4.0", "+  FRAUD_CHECK: enabled"} {
+		"registry.internal/payment-service:v2.4.0", "+  FRAUD_CHECK: enabled",
+		"Sources: `https://github.com/org/k8s-apps.git@main (" + f.guide.PR.HeadSHA[:7] + ")`"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("comment lacks %q:\n%s", w, got)
 		}
