@@ -108,7 +108,7 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	pairs := pairApps(invBase, invHead, opts)
 	appErrs := rep.headErrors(invHead, opts)
 	results := make([]AppDiff, len(pairs))
-	deps := newDependencyIndex(head.Repo)
+	deps := newDependencyIndex(head.Repo, head.RepoURL)
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
 	for i, pr := range pairs {
