@@ -62,6 +62,9 @@ func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 		if err != nil {
 			return err
 		}
+		if len(section) > 0 {
+			t.roots = append(t.roots, rr.repo)
+		}
 		sections = append(sections, section...)
 	}
 	title := fmt.Sprintf("gitwave deployed `%s` of %s", short(head), markdown.Code(t.repo.Name))

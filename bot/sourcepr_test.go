@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gitwave/gitwave/bot/hostfake"
+	"github.com/gitwave/gitwave/store"
 )
 
 // TestSourcePRCommentsAppsReadingIt opens pull request 1 in org/k8s-apps,
@@ -85,6 +86,11 @@ func TestSourceMergeDeploysAppsReadingIt(t *testing.T) {
 	}
 	if h, _ := f.store.History(context.Background(), "order-service-production-use1", "", 0); len(h) != 0 {
 		t.Errorf("order-service was synced %d times", len(h))
+	}
+	// The merge makes the loop of org/k8s-gitops, whose apps read the
+	// change, run at once, not only that of org/k8s-apps.
+	if rows, err := f.store.AppStatuses(context.Background(), store.AppStatusFilter{Repo: "org/k8s-gitops", App: "payment-service-production-use1"}); err != nil || len(rows) != 1 {
+		t.Errorf("status of payment-service-production-use1 after the merge: %v %+v; want the roots repository's loop to have run", err, rows)
 	}
 }
 

@@ -154,6 +154,9 @@ type task struct {
 	repo config.Repo
 	ev   Event
 	log  *slog.Logger
+	// roots are the roots repositories a merge in a source repository
+	// deployed through: their loops run after it too.
+	roots []config.Repo
 }
 
 func (b *Bot) newTask(p jobPayload, log *slog.Logger) (*task, error) {
