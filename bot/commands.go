@@ -181,7 +181,7 @@ func syncTargets(cmd *Command, src planner.Source, inv *planner.Inventory, files
 		return apps, missing
 	}
 	for _, a := range inv.Apps {
-		if (cmd.Cluster == "" || a.Cluster.Name == cmd.Cluster) && planner.Touches(planner.Dependencies(src.Repo, a), files) {
+		if (cmd.Cluster == "" || a.Cluster.Name == cmd.Cluster) && planner.Touches(planner.Dependencies(src, a), files) {
 			apps = append(apps, a)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/reconcile"
 )
 
 // sourceDeploy is what one roots repository deploys of a merge in a source
@@ -60,6 +61,9 @@ func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 		section, err := b.deployFromRoots(ctx, t, co, rr, d, gate.forkBase)
 		if err != nil {
 			return err
+		}
+		if len(section) > 0 {
+			t.roots = append(t.roots, rr.repo)
 		}
 		sections = append(sections, section...)
 	}
@@ -127,4 +131,54 @@ func (b *Bot) deployFromRoots(ctx context.Context, t *task, co *checkout, rr roo
 	}
 	t.log.Info("source merge deployed", "roots", rr.repo.Name, "head", short(d.head.Revision), "synced", len(results), "failed", failedCount(results), "not_synced", len(skipped))
 	return []string{syncReport("", title, results, skipped)}, nil
+}
+
+// alreadyRunning splits the apps a source repository's merge would sync
+// into those to sync and those whose cluster already runs the head's
+// render, as when the loop healed them from the new commit before the
+// merge's event was worked. A source merge deploys at the roots
+// repository's revision, which history already holds, so that revision
+// cannot tell; a live diff can. An app whose hooks the merge changes is
+// synced anyway (hooks are not compared), and so is one whose last
+// successful sync is not at the roots revision (gitwave holds no inventory
+// of it there yet) or whose cluster cannot be diffed.
+func (b *Bot) alreadyRunning(ctx context.Context, rec *reconcile.Reconciler, rep *planner.Report, head planner.Source, inv *planner.Inventory,
+	apps []*planner.App) ([]*planner.App, []skippedApp) {
+	var check []*planner.App
+	var keep []*planner.App
+	for _, a := range apps {
+		if changesHooks(rep, a.Key()) || !b.deployedAt(ctx, a, head.Revision) {
+			keep = append(keep, a)
+		} else {
+			check = append(check, a)
+		}
+	}
+	if len(check) == 0 {
+		return keep, nil
+	}
+	var skipped []skippedApp
+	live := rec.LiveReport(ctx, head, inv, check)
+	for i, a := range check {
+		if d := live.Apps[i]; d.Status == planner.AppUnchanged && d.Error == "" {
+			skipped = append(skipped, skippedApp{a.Key(), "its cluster already runs this revision's render"})
+			continue
+		}
+		keep = append(keep, a)
+	}
+	return keep, skipped
+}
+
+// changesHooks reports whether rep changes a hook of app.
+func changesHooks(rep *planner.Report, app planner.AppKey) bool {
+	for _, d := range rep.Apps {
+		if d.App != app {
+			continue
+		}
+		for _, c := range d.Changes {
+			if c.Action != planner.ActionUnchanged && c.Phase != planner.PhaseSync {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -261,6 +261,11 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 			apps = append(apps, app)
 		}
 	}
+	if d.source != nil {
+		var running []skippedApp
+		apps, running = b.alreadyRunning(ctx, rec, rep, d.head, inv, apps)
+		skipped = append(skipped, running...)
+	}
 	results := rec.Sync(ctx, d.head, inv, apps,
 		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author, Resume: t.rerun})
 	return results, skipped, nil

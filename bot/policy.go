@@ -88,7 +88,7 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 		}
 		var touching []string
 		if app != nil && own {
-			deps := planner.Dependencies(src.Repo, app)
+			deps := planner.Dependencies(src, app)
 			for _, f := range files {
 				if planner.Touches(deps, []string{f}) {
 					touching = append(touching, f)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/reconcile"
 	"github.com/gitwave/gitwave/store"
@@ -106,13 +107,16 @@ func (b *Bot) enqueueIfLeader(ctx context.Context) (bool, error) {
 }
 
 // afterDeploy enqueues a pass of the loop after a push or merge, unless
-// the loop is off.
+// the loop is off: of the repository, and of the roots repositories whose
+// apps read it when it is a source repository.
 func (b *Bot) afterDeploy(ctx context.Context, t *task) {
 	if b.opts.ReconcileInterval < 0 {
 		return
 	}
-	if err := b.enqueueReconcile(ctx, t.repo.Host, t.repo.Name); err != nil {
-		t.log.Error("enqueue reconcile after a deploy", "error", err)
+	for _, r := range append([]config.Repo{t.repo}, t.roots...) {
+		if err := b.enqueueReconcile(ctx, r.Host, r.Name); err != nil {
+			t.log.Error("enqueue reconcile after a deploy", "reconcile", r.Name, "error", err)
+		}
 	}
 }
 

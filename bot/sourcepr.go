@@ -72,6 +72,7 @@ func (b *Bot) diffSourcePR(ctx context.Context, t *task, co *checkout, pr PR) (*
 	if ch.rootsSeen == 0 {
 		d.policy = noRootsPolicy(t)
 	}
+	d.report.CollectSources()
 	return d, nil
 }
 

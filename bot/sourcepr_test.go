@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gitwave/gitwave/bot/hostfake"
+	"github.com/gitwave/gitwave/store"
 )
 
 // TestSourcePRCommentsAppsReadingIt opens pull request 1 in org/k8s-apps,
@@ -18,7 +19,8 @@ func TestSourcePRCommentsAppsReadingIt(t *testing.T) {
 	f.openPR(1, f.guide.PR.HeadSHA)
 	got := f.comment(guideApps, 1)
 	for _, w := range []string{"<!-- gitwave:diff -->", "`payment-service-production-use1`", "`payment-service-production-apne2`",
-		"registry.internal/payment-service:v2.4.0", "+  FRAUD_CHECK: enabled"} {
+		"registry.internal/payment-service:v2.4.0", "+  FRAUD_CHECK: enabled",
+		"Sources: `https://github.com/org/k8s-apps.git@main (" + f.guide.PR.HeadSHA[:7] + ")`"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("comment lacks %q:\n%s", w, got)
 		}
@@ -84,6 +86,11 @@ func TestSourceMergeDeploysAppsReadingIt(t *testing.T) {
 	}
 	if h, _ := f.store.History(context.Background(), "order-service-production-use1", "", 0); len(h) != 0 {
 		t.Errorf("order-service was synced %d times", len(h))
+	}
+	// The merge makes the loop of org/k8s-gitops, whose apps read the
+	// change, run at once, not only that of org/k8s-apps.
+	if rows, err := f.store.AppStatuses(context.Background(), store.AppStatusFilter{Repo: "org/k8s-gitops", App: "payment-service-production-use1"}); err != nil || len(rows) != 1 {
+		t.Errorf("status of payment-service-production-use1 after the merge: %v %+v; want the roots repository's loop to have run", err, rows)
 	}
 }
 

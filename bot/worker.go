@@ -159,6 +159,9 @@ type task struct {
 	// whose worker stopped: its syncs continue the Running records that
 	// attempt left (reconcile.SyncOptions.Resume).
 	rerun bool
+	// roots are the roots repositories a merge in a source repository
+	// deployed through: their loops run after it too.
+	roots []config.Repo
 }
 
 func (b *Bot) newTask(p jobPayload, log *slog.Logger) (*task, error) {

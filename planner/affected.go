@@ -11,21 +11,26 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Dependencies returns the repository paths an app's rendering reads: its
-// own manifest, each source path, Helm value files anywhere in the
-// repository, local chart dependencies, and Kustomize bases and components
-// outside the source path. A changed file under any of them affects the
-// app. When a dependency cannot be worked out, the repository root is
-// returned, so that the app counts as affected by any change.
-func Dependencies(repo fs.FS, app *App) []string {
-	return newDependencyIndex(repo).Dependencies(app)
+// Dependencies returns the paths of src's repository that an app's
+// rendering reads: its own manifest, each path of a source that reads
+// src's repository, Helm value files there (its own and `$ref` ones), local
+// chart dependencies, and Kustomize bases and components outside the
+// source path. A changed file under any of them affects the app. A source
+// that names another repository (a repoURL other than src.RepoURL, or any
+// repoURL when src.RepoURL is unknown) reads none of src's paths, however
+// its path is spelled. When a dependency cannot be worked out, the
+// repository root is returned, so that the app counts as affected by any
+// change.
+func Dependencies(src Source, app *App) []string {
+	return newDependencyIndex(src.Repo, src.RepoURL).Dependencies(app)
 }
 
 // dependencyIndex works out apps' dependencies in one repository revision,
 // reading and parsing each Chart.yaml and kustomization once however many
 // apps and clusters share it.
 type dependencyIndex struct {
-	repo fs.FS
+	repo      fs.FS
+	servedURL string
 
 	mu      sync.Mutex
 	sources map[string][]string // JSON of an app's sources -> their dependencies
@@ -33,8 +38,8 @@ type dependencyIndex struct {
 	charts  map[string][]string // chart directory -> its file:// dependencies
 }
 
-func newDependencyIndex(repo fs.FS) *dependencyIndex {
-	return &dependencyIndex{repo: repo, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
+func newDependencyIndex(repo fs.FS, servedURL string) *dependencyIndex {
+	return &dependencyIndex{repo: repo, servedURL: servedURL, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
 }
 
 // Dependencies is the package-level Dependencies, memoized.
@@ -48,37 +53,62 @@ func (x *dependencyIndex) Dependencies(app *App) []string {
 	return append([]string{app.File}, deps...)
 }
 
+// reads reports whether a Git source with this repoURL reads the indexed
+// repository, as sourceReader.isServedURL decides it.
+func (x *dependencyIndex) reads(repoURL string) bool {
+	return namesServed(x.servedURL, repoURL)
+}
+
 func (x *dependencyIndex) sourceDeps(app *App, sources []ApplicationSource) []string {
 	refs, err := sourceRefs(sources, nil)
 	if err != nil {
 		return []string{"."}
 	}
+	for _, s := range sources {
+		if s.Ref != "" && !x.reads(s.RepoURL) {
+			delete(refs, "$"+s.Ref) // its value files lie in another repository
+		}
+	}
 	var deps []string
 	for i := range sources {
 		src := &sources[i]
-		if src.Path == "" {
+		own := src.Chart == "" && src.Path != "" && x.reads(src.RepoURL)
+		var p string
+		if own {
+			if p, err = RepoPath("", src.Path); err != nil {
+				return []string{"."}
+			}
+			deps = append(deps, p)
+			deps = append(deps, x.chartDependencies(p)...)
+			deps = append(deps, x.kustomizeClosure(p)...)
+		}
+		if src.Helm != nil {
+			deps = append(deps, x.helmFileDeps(app, src, i, p, own, refs)...)
+		}
+	}
+	return deps
+}
+
+// helmFileDeps lists the value files and file parameters of source i that
+// lie in the indexed repository: its own (when own) and `$ref` ones whose
+// ref source reads it.
+func (x *dependencyIndex) helmFileDeps(app *App, src *ApplicationSource, i int, p string, own bool, refs map[string]refSource) []string {
+	var deps []string
+	rs := renderSource{app: app, src: src, index: i, path: p, refs: refs}
+	for _, vf := range src.Helm.ValueFiles {
+		if !own && !strings.HasPrefix(strings.TrimPrefix(vf, helmSecretsPrefix), "$") {
 			continue
 		}
-		p, err := RepoPath("", src.Path)
-		if err != nil {
-			return []string{"."}
+		if _, f, err := valueFilePath(x.repo, rs, vf); err == nil {
+			deps = append(deps, f)
 		}
-		deps = append(deps, p)
-		rs := renderSource{app: app, src: src, index: i, path: p, refs: refs}
-		if src.Helm != nil {
-			for _, vf := range src.Helm.ValueFiles {
-				if _, f, err := valueFilePath(x.repo, rs, vf); err == nil {
-					deps = append(deps, f)
-				}
-			}
-			for _, fp := range src.Helm.FileParameters {
-				if f, err := RepoPath(p, fp.Path); err == nil {
-					deps = append(deps, f)
-				}
+	}
+	if own {
+		for _, fp := range src.Helm.FileParameters {
+			if f, err := RepoPath(p, fp.Path); err == nil {
+				deps = append(deps, f)
 			}
 		}
-		deps = append(deps, x.chartDependencies(p)...)
-		deps = append(deps, x.kustomizeClosure(p)...)
 	}
 	return deps
 }

@@ -66,6 +66,16 @@ func (r *Report) SourcesLine() string {
 	return "sources: " + strings.Join(parts, ", ")
 }
 
+// CollectSources sets Sources from the apps' own: call it after adding or
+// dropping apps, so that the header names only what the apps shown read.
+func (r *Report) CollectSources() {
+	var revs []SourceRevision
+	for _, a := range r.Apps {
+		revs = append(revs, a.Sources...)
+	}
+	r.Sources = foreignRevisions(revs)
+}
+
 // HasErrors reports whether anything failed to render or expand.
 func (r *Report) HasErrors() bool {
 	if len(r.Errors) > 0 {
@@ -98,7 +108,7 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	pairs := pairApps(invBase, invHead, opts)
 	appErrs := rep.headErrors(invHead, opts)
 	results := make([]AppDiff, len(pairs))
-	deps := newDependencyIndex(head.Repo)
+	deps := newDependencyIndex(head.Repo, head.RepoURL)
 	g, gctx = errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
 	for i, pr := range pairs {
@@ -110,14 +120,12 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	var revs []SourceRevision
 	for _, r := range results {
 		if r.Status != "" {
 			rep.Apps = append(rep.Apps, r)
-			revs = append(revs, r.Sources...)
 		}
 	}
-	rep.Sources = foreignRevisions(revs)
+	rep.CollectSources()
 	rep.Apps = append(rep.Apps, appErrs...)
 	slices.SortStableFunc(rep.Apps, func(a, b AppDiff) int {
 		return strings.Compare(a.App.String(), b.App.String())

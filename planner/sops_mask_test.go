@@ -150,7 +150,7 @@ func TestSOPSValueFileTouchesApp(t *testing.T) {
 	id, _ := testAgeKey(t)
 	repo := helmSecretRepo(t, id.Recipient().String(), newHelmPassword)
 	app := testApp(ApplicationSource{Path: "charts/app", Helm: &ApplicationSourceHelm{ValueFiles: []string{"secrets://../../shared/secrets.yaml"}}})
-	if !Touches(Dependencies(repo, app), []string{"shared/secrets.yaml"}) {
-		t.Errorf("a change to the secrets:// value file does not touch the app: deps %v", Dependencies(repo, app))
+	if !Touches(Dependencies(Source{Repo: repo, RepoURL: fixtureRepoURL}, app), []string{"shared/secrets.yaml"}) {
+		t.Errorf("a change to the secrets:// value file does not touch the app: deps %v", Dependencies(Source{Repo: repo, RepoURL: fixtureRepoURL}, app))
 	}
 }

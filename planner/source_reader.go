@@ -110,7 +110,13 @@ func (r *sourceReader) wrapped(t gitTree) gitTree {
 // repository: it is empty, or it is the served URL spelled another way.
 // With the served URL unknown (the CLI), only an empty repoURL does.
 func (r *sourceReader) isServedURL(repoURL string) bool {
-	return strings.TrimSpace(repoURL) == "" || r.servedURL != "" && repoURLKey(repoURL) == repoURLKey(r.servedURL)
+	return namesServed(r.servedURL, repoURL)
+}
+
+// namesServed reports whether repoURL names the repository servedURL: it
+// is empty, or servedURL (when known) spelled another way.
+func namesServed(servedURL, repoURL string) bool {
+	return strings.TrimSpace(repoURL) == "" || servedURL != "" && repoURLKey(repoURL) == repoURLKey(servedURL)
 }
 
 // isServedRevision reports whether targetRevision names the served tree:

@@ -72,6 +72,7 @@ func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head p
 		d.Status, d.Error = planner.AppError, err.Error()
 		return err.Error()
 	}
+	d.Sources = plan.Sources
 	var do applier.DiffOptions
 	if opts.MayRead != nil {
 		do.MayRead = func(key planner.ResourceKey) bool { return opts.MayRead(d.After, key) }
@@ -104,6 +105,7 @@ func (r *Reconciler) LiveReport(ctx context.Context, head planner.Source, inv *p
 		rep.Errors = append(rep.Errors, e.Error())
 	}
 	reasons := r.liveDiff(ctx, rep, head, inv, LiveDiffOptions{})
+	rep.CollectSources()
 	for i := range rep.Apps {
 		if reasons[i] != "" {
 			// With no base to fall back on, a cluster that cannot be

@@ -91,6 +91,9 @@ func header(rep *planner.Report, opts DiffOptions, budget int) string {
 		w.force(opts.Marker)
 	}
 	w.force(fmt.Sprintf("### gitwave diff for %s (base %s)\n", Code(shortSHA(rep.Head)), Code(shortSHA(rep.Base))))
+	if line := sourcesLine(rep); line != "" && w.add(line) {
+		w.force("")
+	}
 	quoted := func(prefix string, ls []string) []string {
 		out := make([]string, len(ls))
 		for i, l := range ls {
@@ -116,6 +119,20 @@ func header(rep *planner.Report, opts DiffOptions, budget int) string {
 	}
 	summaryTable(&w, rep, opts)
 	return w.String()
+}
+
+// sourcesLine names the other repositories and charts the apps read, each
+// at the revision it resolved to, or "" when they read only the served
+// repository.
+func sourcesLine(rep *planner.Report) string {
+	if len(rep.Sources) == 0 {
+		return ""
+	}
+	parts := make([]string, len(rep.Sources))
+	for i, s := range rep.Sources {
+		parts[i] = Code(s.String())
+	}
+	return "Sources: " + strings.Join(parts, ", ")
 }
 
 // summaryTable writes one row per app that changes or does not render,

@@ -131,3 +131,25 @@ func TestDiffCommentLinksToTheStatusPage(t *testing.T) {
 	}
 	golden(t, "comment_statuslinks.md", parts[0])
 }
+
+// TestDiffHeaderNamesSources checks that the comment names each other
+// repository and chart the apps read at the revision it resolved to, as
+// inert code: a repoURL from a pull request links nothing.
+func TestDiffHeaderNamesSources(t *testing.T) {
+	rep := report(t)
+	rep.Sources = []planner.SourceRevision{
+		{RepoURL: "https://github.com/org/k8s-apps.git", TargetRevision: "main", Revision: "3f2a9c1e0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e"},
+		{RepoURL: "https://charts.jetstack.io", Chart: "cert-manager", TargetRevision: "v1.16.*", Revision: "1.16.2"},
+		{RepoURL: "https://x.example/[a](https://evil.example)", TargetRevision: "v1"},
+	}
+	got := Diff(rep, DiffOptions{})[0]
+	want := "Sources: `https://github.com/org/k8s-apps.git@main (3f2a9c1)`, `https://charts.jetstack.io cert-manager@v1.16.* (1.16.2)`, " +
+		"`https://x.example/[a](https://evil.example)@v1`\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("comment lacks the sources line %q:\n%s", want, got)
+	}
+	rep.Sources = nil
+	if got := Diff(rep, DiffOptions{})[0]; strings.Contains(got, "Sources:") {
+		t.Errorf("a report reading only the served repository names sources:\n%s", got)
+	}
+}

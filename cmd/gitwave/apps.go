@@ -177,7 +177,7 @@ func loadWorkspace(ctx context.Context, f *repoFlags) (*workspace, error) {
 	if changed != nil {
 		w.apps = nil
 		for _, a := range w.inv.Apps {
-			if planner.Touches(planner.Dependencies(w.src.Repo, a), changed) {
+			if planner.Touches(planner.Dependencies(w.src, a), changed) {
 				w.apps = append(w.apps, a)
 			}
 		}

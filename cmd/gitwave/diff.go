@@ -180,10 +180,13 @@ func shortRev(s string) string {
 
 // jsonReport is `gitwave diff -o json`; other tools read these names.
 type jsonReport struct {
-	Base   string    `json:"base"`
-	Head   string    `json:"head"`
-	Apps   []jsonApp `json:"apps"`
-	Errors []string  `json:"errors,omitempty"`
+	Base string    `json:"base"`
+	Head string    `json:"head"`
+	Apps []jsonApp `json:"apps"`
+	// Sources are the other repositories and charts read, at the
+	// revisions they resolved to.
+	Sources []planner.SourceRevision `json:"sources,omitempty"`
+	Errors  []string                 `json:"errors,omitempty"`
 }
 
 type jsonApp struct {
@@ -208,7 +211,7 @@ type jsonObject struct {
 }
 
 func toJSONReport(rep *planner.Report) jsonReport {
-	out := jsonReport{Base: rep.Base, Head: rep.Head, Apps: []jsonApp{}, Errors: rep.Errors}
+	out := jsonReport{Base: rep.Base, Head: rep.Head, Apps: []jsonApp{}, Sources: rep.Sources, Errors: rep.Errors}
 	for _, d := range rep.Apps {
 		ja := jsonApp{App: d.App.App, Cluster: d.App.Cluster, Status: string(d.Status), Error: d.Error, Note: d.Note, Objects: []jsonObject{}}
 		for _, c := range d.Changes {
@@ -225,6 +228,9 @@ func toJSONReport(rep *planner.Report) jsonReport {
 
 func writeText(w io.Writer, rep *planner.Report) {
 	fmt.Fprintf(w, "base %s, head %s\n", rep.Base, rep.Head)
+	if line := rep.SourcesLine(); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	for _, e := range rep.Errors {
 		fmt.Fprintln(w, "error:", e)
 	}

@@ -79,6 +79,7 @@ func runSourceDiff(cmd *cobra.Command, f *diffFlags, url string) error {
 			return exitWith(2, err)
 		}
 		rep.Apps = slices.DeleteFunc(rep.Apps, func(d planner.AppDiff) bool { return !keys[d.App] })
+		rep.CollectSources()
 		rep.Base, rep.Head = ch.mergeBase, ch.head
 	}
 	return finishDiff(cmd, rep, f)
