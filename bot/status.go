@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gitwave/gitwave/bot/markdown"
 	"github.com/gitwave/gitwave/planner"
@@ -62,8 +61,8 @@ func statusTable(f store.AppStatusFilter, sts []store.AppStatus, hidden int) str
 	sb.WriteString("| App | Cluster | Sync | Health | Desired | Deployed | Last sync | Next retry | Message |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, st := range sts {
 		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", markdown.CodeCell(st.App), markdown.CodeCell(st.Cluster),
-			st.Sync, st.Health, revCell(st.DesiredRevision), revCell(st.DeployedRevision), lastSyncCell(st.LastSync),
-			retryCell(st), messageCell(st))
+			st.Sync, st.Health, revCell(st.DesiredRevision), revCell(st.DeployedRevision), st.LastSync.Summary(),
+			st.RetrySummary(), messageCell(st))
 	}
 	if hidden > 0 {
 		fmt.Fprintf(&sb, "\n%d more app(s) the policy does not let you get.\n", hidden)
@@ -78,29 +77,8 @@ func revCell(rev string) string {
 	return markdown.CodeCell(short(rev))
 }
 
-func lastSyncCell(ls store.LastSync) string {
-	if ls.Result == "" {
-		return "-"
-	}
-	when := ls.FinishedAt
-	if when.IsZero() {
-		when = ls.StartedAt
-	}
-	return ls.Result + " " + when.UTC().Format(time.RFC3339)
-}
-
-func retryCell(st store.AppStatus) string {
-	if st.NextRetry.IsZero() {
-		return "-"
-	}
-	return fmt.Sprintf("%s (attempt %d)", st.NextRetry.UTC().Format(time.RFC3339), st.Attempts+1)
-}
-
 func messageCell(st store.AppStatus) string {
-	msg := st.UnknownReason
-	if msg == "" {
-		msg = st.LastSync.Message
-	}
+	msg := st.Reason()
 	if msg == "" {
 		return "-"
 	}

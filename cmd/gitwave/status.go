@@ -151,35 +151,8 @@ func printStatusTable(w io.Writer, sts []store.AppStatus) error {
 	fmt.Fprintln(tw, "APP\tCLUSTER\tPROJECT\tSYNC\tHEALTH\tDESIRED\tDEPLOYED\tLAST SYNC\tNEXT RETRY\tMESSAGE")
 	for _, st := range sts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", st.App, st.Cluster, dash(st.Project), st.Sync, st.Health,
-			dash(shortRev(st.DesiredRevision)), dash(shortRev(st.DeployedRevision)), lastSyncText(st.LastSync),
-			retryText(st), dash(statusMessage(st)))
+			dash(shortRev(st.DesiredRevision)), dash(shortRev(st.DeployedRevision)), st.LastSync.Summary(),
+			st.RetrySummary(), dash(st.Reason()))
 	}
 	return tw.Flush()
-}
-
-func lastSyncText(ls store.LastSync) string {
-	if ls.Result == "" {
-		return "-"
-	}
-	when := ls.FinishedAt
-	if when.IsZero() {
-		when = ls.StartedAt
-	}
-	return ls.Result + " " + when.UTC().Format(time.RFC3339)
-}
-
-func retryText(st store.AppStatus) string {
-	if st.NextRetry.IsZero() {
-		return "-"
-	}
-	return fmt.Sprintf("%s (attempt %d)", st.NextRetry.UTC().Format(time.RFC3339), st.Attempts+1)
-}
-
-// statusMessage is why the status is Unknown, else the last sync's
-// message.
-func statusMessage(st store.AppStatus) string {
-	if st.UnknownReason != "" {
-		return st.UnknownReason
-	}
-	return st.LastSync.Message
 }
