@@ -195,3 +195,34 @@ func container(t *testing.T, d map[string]any) map[string]any {
 	}
 	return cs[0].(map[string]any)
 }
+
+// TestChartServesTheStatusPageOnItsOwnPort: with config.ui.listen the pod
+// and the Service get a `ui` port, which the Ingress does not route; without
+// it neither has one.
+func TestChartServesTheStatusPageOnItsOwnPort(t *testing.T) {
+	objs, err := render(t, map[string]any{
+		"config":  map[string]any{"ui": map[string]any{"listen": ":9090"}},
+		"ingress": map[string]any{"enabled": true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := fmtValue(container(t, objs["Deployment/gitwave"].Object)["ports"])
+	if !strings.Contains(ports, "containerPort:9090") || !strings.Contains(ports, "name:ui") {
+		t.Errorf("container ports %s, want ui on 9090", ports)
+	}
+	sp, _, _ := unstructured.NestedSlice(objs["Service/gitwave"].Object, "spec", "ports")
+	if s := fmtValue(sp); !strings.Contains(s, "name:ui") || !strings.Contains(s, "port:8081") {
+		t.Errorf("service ports %s, want ui on 8081", s)
+	}
+	if r := fmtValue(objs["Ingress/gitwave"].Object["spec"]); strings.Contains(r, "ui") && strings.Contains(r, "name:ui") {
+		t.Errorf("the Ingress routes the status page: %s", r)
+	}
+	objs, err = render(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ports := fmtValue(container(t, objs["Deployment/gitwave"].Object)["ports"]); strings.Contains(ports, "name:ui") {
+		t.Errorf("the status page is off by default, yet the pod has a ui port: %s", ports)
+	}
+}

@@ -60,6 +60,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, mux: http.NewServeMux()}
 	s.mux.HandleFunc("/{$}", s.serveFleet)
 	s.mux.HandleFunc("/app", s.serveApp)
+	s.mux.HandleFunc("/applications/{name}", s.serveApplication)
 	return s, nil
 }
 

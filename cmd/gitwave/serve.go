@@ -89,7 +89,7 @@ func runServe(ctx context.Context, path string) error {
 			return err
 		}
 	}
-	notifier, err := notify.NewServed(cfg, notify.Options{Ledger: st, Logger: log, Registerer: reg}, st)
+	notifier, err := notify.NewServed(cfg, notify.Options{Ledger: st, Logger: log, Registerer: reg, StatusURL: cfg.UI.ExternalBase()}, st)
 	if err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}

@@ -53,3 +53,13 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- fail "config.state.driver sqlite needs persistence.enabled: the database would be lost with the pod" }}
 {{- end }}
 {{- end }}
+
+{{/*
+gitwave.uiPort is the port of config.ui.listen (":8081" gives 8081), or
+nothing when the status page is off.
+*/}}
+{{- define "gitwave.uiPort" -}}
+{{- with (dig "ui" "listen" "" .Values.config) -}}
+{{- regexReplaceAll "^.*:" . "" -}}
+{{- end -}}
+{{- end -}}
