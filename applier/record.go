@@ -62,7 +62,7 @@ func (m *Manager) beginRecord(ctx context.Context, req SyncRequest, start time.T
 		return 0, func() {}, nil
 	}
 	rec := SyncRecord{
-		App: req.App.Name, Cluster: m.opts.Cluster, Project: req.App.Project, Revision: req.Revision,
+		App: req.App.Name, Cluster: m.opts.Cluster, Project: req.App.Project, Revision: req.Revision, Sources: req.Sources,
 		Trigger: req.Trigger, Initiator: req.Initiator, StartedAt: start, Phase: string(SyncRunning),
 	}
 	var id int64

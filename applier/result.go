@@ -14,6 +14,9 @@ type SyncRequest struct {
 	Objects []*planner.Object
 	// Revision is the Git revision the objects were rendered from.
 	Revision string
+	// Sources are the revisions of the other repositories and charts the
+	// objects were rendered from, as one line (history shows it).
+	Sources string
 	// Trigger says what started the sync ("merge", "comment", "selfHeal",
 	// "cli"); Initiator who ("octocat").
 	Trigger, Initiator string

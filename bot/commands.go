@@ -232,7 +232,7 @@ func (b *Bot) runHistory(ctx context.Context, _ *task, _ PR, cmd *Command) (stri
 	sb.WriteString("\n| Started | Cluster | Revision | Trigger | By | Result |\n|---|---|---|---|---|---|\n")
 	for _, r := range recs {
 		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s |\n", r.StartedAt.UTC().Format(time.RFC3339), markdown.CodeCell(r.Cluster),
-			markdown.CodeCell(short(r.Revision)), r.Trigger, dash(r.Initiator), phaseCell(r))
+			markdown.CodeCell(r.WithSources(short(r.Revision))), r.Trigger, dash(r.Initiator), phaseCell(r))
 	}
 	return sb.String(), nil
 }

@@ -86,6 +86,12 @@ func TestSourceMergeAlreadyRunningIsNotSyncedAgain(t *testing.T) {
 	if n := mergeSyncs(t, f, apne2); n != before[apne2]+1 {
 		t.Errorf("%s: %d merge syncs after the second merge, want %d", apne2, n, before[apne2]+1)
 	}
+	// History names the k8s-apps commit the sync read, beside the roots
+	// revision it deployed at.
+	if h, err := f.store.History(context.Background(), apne2, "production-apne2", 1); err != nil || len(h) != 1 ||
+		!strings.Contains(h[0].Sources, "k8s-apps") || !strings.Contains(h[0].Sources, "("+next[:7]+")") {
+		t.Errorf("newest sync of %s: %+v, %v; want its sources to name k8s-apps at %s", apne2, h, err, next[:7])
+	}
 	for _, c := range []string{"production-use1", "production-apne2"} {
 		if img := image(t, dynamic.NewForConfigOrDie(e.RESTConfig(c)), "payment-service", "payment-service"); img != "registry.internal/payment-service:v2.5.0" {
 			t.Errorf("payment-service on %s runs %s; want v2.5.0", c, img)

@@ -59,11 +59,7 @@ func (r *Report) SourcesLine() string {
 	if len(r.Sources) == 0 {
 		return ""
 	}
-	parts := make([]string, len(r.Sources))
-	for i, s := range r.Sources {
-		parts[i] = s.String()
-	}
-	return "sources: " + strings.Join(parts, ", ")
+	return "sources: " + OtherSources(r.Sources)
 }
 
 // CollectSources sets Sources from the apps' own: call it after adding or

@@ -71,3 +71,15 @@ func foreignRevisions(revs []SourceRevision) []SourceRevision {
 	slices.SortFunc(out, func(a, b SourceRevision) int { return strings.Compare(a.String(), b.String()) })
 	return out
 }
+
+// OtherSources is the one line history records for a sync's sources: each
+// repository and chart other than the served repository, once, sorted, as
+// String spells it; "" when the app reads only the served repository.
+func OtherSources(revs []SourceRevision) string {
+	others := foreignRevisions(revs)
+	parts := make([]string, len(others))
+	for i, s := range others {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, ", ")
+}

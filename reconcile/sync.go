@@ -116,7 +116,7 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 		if au != nil && au.Prune {
 			prune = true
 		}
-		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision,
+		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision, Sources: planner.OtherSources(plan.Sources),
 			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun, Resume: opts.Resume,
 			RefuseEmpty: opts.automated() && au != nil && !au.AllowEmpty})
 		idx = append(idx, i)

@@ -8,7 +8,7 @@ import (
 )
 
 // syncColumns is the column list scanSync reads.
-const syncColumns = `id, app, cluster, project, revision, cause, initiator,
+const syncColumns = `id, app, cluster, project, revision, sources, cause, initiator,
 	started_us, finished_us, heartbeat_us, phase, message, objects`
 
 // History returns the last limit syncs of app, newest first, on cluster or,
@@ -104,7 +104,7 @@ func scanSync(row scanner, now time.Time) (SyncRecord, error) {
 	var r SyncRecord
 	var started, finished, heartbeat int64
 	var objects string
-	if err := row.Scan(&r.ID, &r.App, &r.Cluster, &r.Project, &r.Revision, &r.Trigger, &r.Initiator,
+	if err := row.Scan(&r.ID, &r.App, &r.Cluster, &r.Project, &r.Revision, &r.Sources, &r.Trigger, &r.Initiator,
 		&started, &finished, &heartbeat, &r.Phase, &r.Message, &objects); err != nil {
 		return SyncRecord{}, err
 	}
@@ -127,4 +127,14 @@ func onCluster(cluster string) string {
 		return ""
 	}
 	return " on cluster " + cluster
+}
+
+// WithSources is rev (the record's revision as the caller shortens it)
+// followed by the other repositories and charts the sync read, when it
+// read any: "a1b2c3d + https://github.com/org/k8s-apps.git@main (3f2a9c1)".
+func (r SyncRecord) WithSources(rev string) string {
+	if r.Sources == "" {
+		return rev
+	}
+	return rev + " + " + r.Sources
 }

@@ -30,7 +30,7 @@ func (s *Store) latestSyncs(ctx context.Context, phase string) (map[SyncKey]Sync
 		inner = `SELECT MAX(id) FROM syncs WHERE phase = ? GROUP BY app, cluster`
 		args = append(args, phase)
 	}
-	cols := `id, app, cluster, project, revision, cause, initiator,
+	cols := `id, app, cluster, project, revision, sources, cause, initiator,
 		started_us, finished_us, heartbeat_us, phase, message, '[]'`
 	rows, err := s.query(ctx, s.db, `SELECT `+cols+` FROM syncs WHERE id IN (`+inner+`)`, args...)
 	if err != nil {

@@ -58,11 +58,15 @@ const (
 
 // SyncRecord is one sync of one app to one cluster, as history shows it.
 type SyncRecord struct {
-	ID         int64
-	App        string
-	Cluster    string
-	Project    string
-	Revision   string
+	ID       int64
+	App      string
+	Cluster  string
+	Project  string
+	Revision string
+	// Sources are the revisions of the other repositories and charts the
+	// sync rendered from, as one line; empty when it read only the served
+	// repository.
+	Sources    string
 	Trigger    string // merge, command, selfheal, rollback, cli, or empty
 	Initiator  string // who asked: a Git host login, "gitwave" for self-heal
 	StartedAt  time.Time
@@ -96,8 +100,8 @@ const (
 	// sqlInsertSync returns no row when (app, cluster) already has a
 	// Running sync: the unique index syncs_one_running refuses it.
 	sqlInsertSync = `INSERT INTO syncs
-		(app, cluster, project, revision, cause, initiator, started_us, heartbeat_us, phase, message, objects)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')
+		(app, cluster, project, revision, sources, cause, initiator, started_us, heartbeat_us, phase, message, objects)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')
 		ON CONFLICT DO NOTHING RETURNING id`
 	sqlRunningSync = `SELECT id, initiator, revision, started_us FROM syncs
 		WHERE app = ? AND cluster = ? AND phase = ?`
@@ -124,7 +128,7 @@ func (s *Store) BeginSync(ctx context.Context, r SyncRecord) (int64, error) {
 			return fmt.Errorf("expire abandoned syncs: %w", err)
 		}
 		err := s.queryRow(ctx, tx, sqlInsertSync,
-			r.App, r.Cluster, r.Project, r.Revision, r.Trigger, r.Initiator,
+			r.App, r.Cluster, r.Project, r.Revision, r.Sources, r.Trigger, r.Initiator,
 			micros(r.StartedAt), micros(now), PhaseRunning, r.Message).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return s.inProgress(ctx, tx, r.App, r.Cluster)

@@ -101,7 +101,7 @@ func buildApp(st store.AppStatus, hist []store.SyncRecord, pins []store.Pin, lim
 }
 
 func syncViewOf(h store.SyncRecord) syncView {
-	v := syncView{ID: h.ID, Phase: h.Phase, Class: statusClass(h.Phase), Revision: h.Revision, Short: short(h.Revision),
+	v := syncView{ID: h.ID, Phase: h.Phase, Class: statusClass(h.Phase), Revision: h.Revision, Short: h.WithSources(short(h.Revision)),
 		Trigger: h.Trigger, Initiator: h.Initiator, Started: stamp(h.StartedAt), Finished: stamp(h.FinishedAt),
 		Message: redact(h.Message), Objects: len(h.Objects)}
 	if !h.FinishedAt.IsZero() && !h.StartedAt.IsZero() {

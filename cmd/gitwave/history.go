@@ -47,7 +47,7 @@ func newHistoryCmd() *cobra.Command {
 				if !r.FinishedAt.IsZero() {
 					dur = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Cluster, shortRev(r.Revision),
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Cluster, r.WithSources(shortRev(r.Revision)),
 					r.StartedAt.UTC().Format(time.RFC3339), dur, r.Phase, r.Trigger, dash(r.Initiator), r.Message)
 			}
 			return tw.Flush()
