@@ -58,6 +58,10 @@ type target struct {
 	at     *inventoryAt
 	pinned bool
 	objs   []*planner.Object
+	// sources are the other repositories' and charts' revisions the
+	// desired render read; deployedSources those of its last successful
+	// sync (planner.OtherSources).
+	sources, deployedSources string
 	// prev is the status the store had at the start of the pass (seen
 	// tells whether it had one); saved is what the store has now (prev, or
 	// the Running status written when its sync started); cur is being
@@ -241,11 +245,11 @@ func (r *Reconciler) observeCluster(ctx context.Context, cluster string, ts []*t
 func (r *Reconciler) observe(ctx context.Context, m *applier.Manager, t *target) error {
 	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
-	objs, err := r.plan(ctx, t)
+	e, err := r.plan(ctx, t)
 	if err != nil {
 		return err
 	}
-	t.objs = objs
-	t.live, err = m.Status(ctx, t.app, objs)
+	t.objs, t.sources = e.objs, e.sources
+	t.live, err = m.Status(ctx, t.app, e.objs)
 	return err
 }

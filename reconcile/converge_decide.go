@@ -19,7 +19,7 @@ func (t *target) status(d Desired, succeeded map[store.SyncKey]store.SyncRecord)
 	st := store.AppStatus{Repo: d.Repo, App: a.Name, Cluster: a.Cluster.Name, Project: a.Project,
 		DesiredRevision: t.at.src.Revision, LastSync: lastSyncOf(t.last, t.hasLast)}
 	if ok, found := succeeded[store.SyncKey{App: a.Name, Cluster: a.Cluster.Name}]; found {
-		st.DeployedRevision = ok.Revision
+		st.DeployedRevision, t.deployedSources = ok.Revision, ok.Sources
 	}
 	st.Attempts, st.NextRetry = retryState(t.prev, st.DesiredRevision, t.last, t.hasLast)
 	if t.prev.DesiredRevision == st.DesiredRevision && moment(t.prev.LastSync).After(moment(st.LastSync)) {
@@ -67,7 +67,11 @@ func (t *target) shouldSync(now time.Time) bool {
 	if t.hasLast && t.last.Revision == desired && t.last.Phase == store.PhaseTerminated {
 		return false
 	}
-	if t.cur.DeployedRevision == desired && !t.pinned && !au.SelfHeal {
+	// Behind means another revision of the served repository, or of a
+	// repository or chart the app reads: Argo CD's automated sync compares
+	// every source's revision.
+	behind := t.cur.DeployedRevision != desired || t.deployedSources != t.sources
+	if !behind && !t.pinned && !au.SelfHeal {
 		return false // drift without selfHeal is reported OutOfSync
 	}
 	return t.cur.Attempts == 0 || !now.Before(t.cur.NextRetry)
@@ -148,34 +152,58 @@ func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
 	return out
 }
 
-// planKey names one app's rendered objects at one revision.
+// planKey names one app's rendered objects at one revision. inv is nil
+// for an app that reads only the served repository; an app reading other
+// repositories or charts is keyed by the pass's inventory too, since those
+// move without the served revision moving.
 type planKey struct {
 	rev string
 	app planner.AppKey
+	inv *planner.Inventory
+}
+
+// planEntry is one cached render: its objects and the other repositories'
+// and charts' revisions it read (planner.OtherSources).
+type planEntry struct {
+	objs    []*planner.Object
+	sources string
 }
 
 // maxPlans bounds the rendered apps a Reconciler keeps.
 const maxPlans = 20000
 
 // plan renders t's objects, once per revision: a quiet repository is not
-// rendered again every pass. The cache starts over when it is full.
-func (r *Reconciler) plan(ctx context.Context, t *target) ([]*planner.Object, error) {
-	k := planKey{t.at.src.Revision, t.app.Key()}
+// rendered again every pass. An app that reads other repositories or
+// charts is rendered again every pass (through the inventory's fetches,
+// which the mirrors' fetchInterval and the chart index TTL keep cheap), so
+// a commit there is seen. The cache starts over when it is full.
+func (r *Reconciler) plan(ctx context.Context, t *target) (planEntry, error) {
+	served := planKey{rev: t.at.src.Revision, app: t.app.Key()}
+	pass := served
+	pass.inv = t.at.inv
 	r.mu.Lock()
-	objs, ok := r.plans[k]
+	e, ok := r.plans[served]
+	if !ok {
+		e, ok = r.plans[pass]
+	}
 	r.mu.Unlock()
 	if ok {
-		return objs, nil
+		return e, nil
 	}
 	p, err := r.Planner.Plan(ctx, t.at.inv, t.at.src.Repo, t.app)
 	if err != nil {
-		return nil, err
+		return planEntry{}, err
+	}
+	e = planEntry{objs: p.Objects, sources: planner.OtherSources(p.Sources)}
+	k := served
+	if e.sources != "" {
+		k = pass
 	}
 	r.mu.Lock()
 	if r.plans == nil || len(r.plans) >= maxPlans {
-		r.plans = map[planKey][]*planner.Object{}
+		r.plans = map[planKey]planEntry{}
 	}
-	r.plans[k] = p.Objects
+	r.plans[k] = e
 	r.mu.Unlock()
-	return p.Objects, nil
+	return e, nil
 }

@@ -49,7 +49,7 @@ type Reconciler struct {
 
 	mu    sync.Mutex
 	invs  map[string]*inventoryAt
-	plans map[planKey][]*planner.Object
+	plans map[planKey]planEntry
 }
 
 // maxRevisions bounds the revisions a Reconciler keeps discovered.
