@@ -6,51 +6,57 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // expandCacheSize bounds the ApplicationSet expansions a Planner keeps.
 const expandCacheSize = 1024
 
 // expandCache keeps the Applications an ApplicationSet expanded to, keyed
-// by the ApplicationSet and the clusters it saw, so that the base and the
-// head of a change, which share most ApplicationSets, expand each once.
-// ApplicationSets with a git generator read the repository and are never
-// cached.
+// by the ApplicationSet and the clusters it saw, not by the revision, so
+// that the base and the head of a change, which share most ApplicationSets,
+// expand each once. ApplicationSets with a git generator read the
+// repository and are never cached.
 type expandCache struct {
 	mu      sync.Mutex
-	entries map[[32]byte][]Application
+	entries map[[32]byte]*memoEntry[[]Application]
+	// expanded counts the expansions run, cached or not.
+	expanded atomic.Int64
 }
 
 // expand returns set's Applications, from the cache when set and the
-// clusters are the same as in an earlier call.
+// clusters are the same as in an earlier call. Concurrent calls for one key
+// (the base and the head of a diff are discovered side by side) wait for a
+// single expansion.
 func (c *expandCache) expand(ctx context.Context, set *ApplicationSet, opts ExpandOptions) ([]Application, error) {
-	if readsRepo(set.Spec.Generators) {
+	run := func() ([]Application, error) {
+		c.expanded.Add(1)
 		return set.Expand(ctx, opts)
+	}
+	if readsRepo(set.Spec.Generators) {
+		return run()
 	}
 	key, err := expandKey(set, opts)
 	if err != nil {
-		return set.Expand(ctx, opts)
-	}
-	c.mu.Lock()
-	apps, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok {
-		return slices.Clone(apps), nil
-	}
-	apps, err = set.Expand(ctx, opts)
-	if err != nil {
-		return nil, err
+		return run()
 	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) >= expandCacheSize {
-		c.entries = map[[32]byte][]Application{}
+		c.entries = map[[32]byte]*memoEntry[[]Application]{}
 	}
-	c.entries[key] = slices.Clone(apps)
+	e, ok := c.entries[key]
+	if !ok {
+		e = &memoEntry[[]Application]{}
+		c.entries[key] = e
+	}
 	c.mu.Unlock()
-	return apps, nil
+	apps, err := e.get(ctx, run)
+	return slices.Clone(apps), err
 }
 
-// expandKey hashes what an expansion depends on besides the repository.
+// expandKey hashes what an expansion without a git generator depends on:
+// the ApplicationSet, where it is written and the clusters. The revision is
+// left out: only git generators read it.
 func expandKey(set *ApplicationSet, opts ExpandOptions) ([32]byte, error) {
 	b, err := json.Marshal(struct {
 		Set      *ApplicationSet
@@ -58,8 +64,7 @@ func expandKey(set *ApplicationSet, opts ExpandOptions) ([32]byte, error) {
 		Line     int
 		Clusters []Cluster
 		RepoURL  string
-		Revision string
-	}{set, set.File, set.Line, opts.Clusters, opts.RepoURL, opts.Revision})
+	}{set, set.File, set.Line, opts.Clusters, opts.RepoURL})
 	if err != nil {
 		return [32]byte{}, err
 	}
