@@ -13,7 +13,6 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/yaml"
 )
 
 // ClusterSecretLabel marks an Argo CD cluster Secret.
@@ -214,14 +213,15 @@ func clusterFromSecret(u *unstructured.Unstructured, file string) (Cluster, erro
 	return Cluster{Name: name, Server: server, Labels: u.GetLabels(), Annotations: u.GetAnnotations(), Source: file}, nil
 }
 
-// toApplication decodes an Application object strictly.
+// toApplication decodes an Application object strictly, as ParseApplicationSet
+// does: an unknown field is named by its path (spec.source.helm.valueFile).
 func toApplication(u *unstructured.Unstructured) (Application, error) {
 	var a Application
 	b, err := json.Marshal(u.Object)
 	if err != nil {
 		return a, err
 	}
-	if err := yaml.UnmarshalStrict(b, &a); err != nil {
+	if err := decodeStrictJSON(b, &a); err != nil {
 		return a, fmt.Errorf("Application %s: %w", u.GetName(), err)
 	}
 	if a.Metadata.Name == "" {
@@ -230,14 +230,16 @@ func toApplication(u *unstructured.Unstructured) (Application, error) {
 	return a, nil
 }
 
-// toApplicationSet decodes an ApplicationSet object strictly.
+// toApplicationSet decodes an ApplicationSet object with the decoder
+// ParseApplicationSet uses: an unknown field is named by its path
+// (spec.generators[0].clusters.selectr).
 func toApplicationSet(u *unstructured.Unstructured) (*ApplicationSet, error) {
 	var s ApplicationSet
 	b, err := json.Marshal(u.Object)
 	if err != nil {
 		return nil, err
 	}
-	if err := yaml.UnmarshalStrict(b, &s); err != nil {
+	if err := decodeStrictJSON(b, &s); err != nil {
 		return nil, fmt.Errorf("ApplicationSet %s: %w", u.GetName(), err)
 	}
 	return &s, nil
