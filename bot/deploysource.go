@@ -25,14 +25,7 @@ type sourceDeploy struct {
 // repository's policy on its default branch.
 func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 	d := &deployment{author: t.ev.Sender}
-	var head string
-	var gate mergeGate
-	var err error
-	if t.ev.Kind == EventMerged {
-		head, gate, err = b.mergeOf(ctx, t, co, d)
-	} else {
-		head, gate, err = pushOf(ctx, t, co)
-	}
+	head, gate, err := b.gateOf(ctx, t, co, d)
 	if err != nil {
 		return err
 	}

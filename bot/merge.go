@@ -122,14 +122,7 @@ func (b *Bot) report(ctx context.Context, t *task, d *deployment, body string) e
 // is capped.
 func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deployment, error) {
 	d := &deployment{author: t.ev.Sender}
-	var head string
-	var gate mergeGate
-	var err error
-	if t.ev.Kind == EventMerged {
-		head, gate, err = b.mergeOf(ctx, t, co, d)
-	} else {
-		head, gate, err = pushOf(ctx, t, co)
-	}
+	head, gate, err := b.gateOf(ctx, t, co, d)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +152,15 @@ func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deploym
 		d.policies = append(d.policies, src)
 	}
 	return d, nil
+}
+
+// gateOf is mergeOf for a merge event and pushOf for a push: the new head
+// of the default branch and the gate its change must pass.
+func (b *Bot) gateOf(ctx context.Context, t *task, co *checkout, d *deployment) (string, mergeGate, error) {
+	if t.ev.Kind == EventMerged {
+		return b.mergeOf(ctx, t, co, d)
+	}
+	return pushOf(ctx, t, co)
 }
 
 // mergeOf reads a merged pull request into d (its head resolved) and

@@ -84,23 +84,11 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 // policy is checked first: only the apps the change may touch are diffed
 // against their live clusters.
 func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff, error) {
-	head, err := co.resolve(ctx, pr.HeadSHA)
-	if err != nil {
-		return nil, err
-	}
-	baseRef := pr.BaseRef
-	if baseRef == "" {
-		baseRef = t.repo.DefaultBranch
-	}
-	baseTip, err := co.resolve(ctx, baseRef)
+	head, _, mergeBase, err := prRange(ctx, t, co, pr)
 	if err != nil {
 		return nil, err
 	}
 	defaultTip, err := co.resolve(ctx, t.repo.DefaultBranch)
-	if err != nil {
-		return nil, err
-	}
-	mergeBase, err := co.reader.MergeBase(ctx, baseTip, head)
 	if err != nil {
 		return nil, err
 	}
@@ -196,4 +184,25 @@ func (b *Bot) pinNotes(ctx context.Context, t *task, rep *planner.Report) []stri
 		notes = append(notes, n+" or by `/sync`.")
 	}
 	return notes
+}
+
+// prRange resolves a pull request's head, the branch it targets (the
+// default branch when the host names none) and their merge base: the
+// commits its diff compares.
+func prRange(ctx context.Context, t *task, co *checkout, pr PR) (head, baseRef, mergeBase string, err error) {
+	if head, err = co.resolve(ctx, pr.HeadSHA); err != nil {
+		return "", "", "", err
+	}
+	baseRef = pr.BaseRef
+	if baseRef == "" {
+		baseRef = t.repo.DefaultBranch
+	}
+	baseTip, err := co.resolve(ctx, baseRef)
+	if err != nil {
+		return "", "", "", err
+	}
+	if mergeBase, err = co.reader.MergeBase(ctx, baseTip, head); err != nil {
+		return "", "", "", err
+	}
+	return head, baseRef, mergeBase, nil
 }

@@ -27,19 +27,7 @@ type sourceChange struct {
 // roots repository's, read from its default branch, and the changed files
 // are checked as "OWNER/REPO:path".
 func (b *Bot) diffSourcePR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff, error) {
-	head, err := co.resolve(ctx, pr.HeadSHA)
-	if err != nil {
-		return nil, err
-	}
-	baseRef := pr.BaseRef
-	if baseRef == "" {
-		baseRef = t.repo.DefaultBranch
-	}
-	baseTip, err := co.resolve(ctx, baseRef)
-	if err != nil {
-		return nil, err
-	}
-	mergeBase, err := co.reader.MergeBase(ctx, baseTip, head)
+	head, baseRef, mergeBase, err := prRange(ctx, t, co, pr)
 	if err != nil {
 		return nil, err
 	}
