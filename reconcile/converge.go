@@ -85,6 +85,9 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 	if r.Status == nil {
 		return nil, errors.New("converge: no status store")
 	}
+	r.mu.Lock()
+	r.passPlans = nil
+	r.mu.Unlock()
 	prev, err := r.Status.AppStatuses(ctx, store.AppStatusFilter{Repo: d.Repo})
 	if err != nil {
 		return nil, err

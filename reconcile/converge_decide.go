@@ -152,14 +152,10 @@ func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
 	return out
 }
 
-// planKey names one app's rendered objects at one revision. inv is nil
-// for an app that reads only the served repository; an app reading other
-// repositories or charts is keyed by the pass's inventory too, since those
-// move without the served revision moving.
+// planKey names one app's rendered objects at one revision.
 type planKey struct {
 	rev string
 	app planner.AppKey
-	inv *planner.Inventory
 }
 
 // planEntry is one cached render: its objects and the other repositories'
@@ -174,17 +170,16 @@ const maxPlans = 20000
 
 // plan renders t's objects, once per revision: a quiet repository is not
 // rendered again every pass. An app that reads other repositories or
-// charts is rendered again every pass (through the inventory's fetches,
-// which the mirrors' fetchInterval and the chart index TTL keep cheap), so
-// a commit there is seen. The cache starts over when it is full.
+// charts is kept for this pass only (passPlans, which Converge clears), so
+// a commit there is seen by the next pass; the mirrors' fetchInterval and
+// the chart index TTL keep those renders cheap. The cache starts over when
+// it is full.
 func (r *Reconciler) plan(ctx context.Context, t *target) (planEntry, error) {
-	served := planKey{rev: t.at.src.Revision, app: t.app.Key()}
-	pass := served
-	pass.inv = t.at.inv
+	k := planKey{rev: t.at.src.Revision, app: t.app.Key()}
 	r.mu.Lock()
-	e, ok := r.plans[served]
+	e, ok := r.plans[k]
 	if !ok {
-		e, ok = r.plans[pass]
+		e, ok = r.passPlans[k]
 	}
 	r.mu.Unlock()
 	if ok {
@@ -195,15 +190,15 @@ func (r *Reconciler) plan(ctx context.Context, t *target) (planEntry, error) {
 		return planEntry{}, err
 	}
 	e = planEntry{objs: p.Objects, sources: planner.OtherSources(p.Sources)}
-	k := served
-	if e.sources != "" {
-		k = pass
-	}
 	r.mu.Lock()
-	if r.plans == nil || len(r.plans) >= maxPlans {
-		r.plans = map[planKey]planEntry{}
+	defer r.mu.Unlock()
+	cache := &r.plans
+	if e.sources != "" {
+		cache = &r.passPlans
 	}
-	r.plans[k] = e
-	r.mu.Unlock()
+	if *cache == nil || len(*cache) >= maxPlans {
+		*cache = map[planKey]planEntry{}
+	}
+	(*cache)[k] = e
 	return e, nil
 }

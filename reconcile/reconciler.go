@@ -50,6 +50,9 @@ type Reconciler struct {
 	mu    sync.Mutex
 	invs  map[string]*inventoryAt
 	plans map[planKey]planEntry
+	// passPlans are this pass's renders of apps reading other
+	// repositories or charts; Converge clears them.
+	passPlans map[planKey]planEntry
 }
 
 // maxRevisions bounds the revisions a Reconciler keeps discovered.
