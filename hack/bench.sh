@@ -24,7 +24,7 @@
 #      GITWAVE_BENCH_GO=0   skip the Go benchmarks
 #      GITWAVE_BENCH_CLUSTERS=0
 #                           skip the Go benchmarks that need local clusters
-#                           (building their binaries takes ~16 min the first time)
+#                           (building their binaries takes 16 to 40 min the first time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
