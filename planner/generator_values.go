@@ -46,9 +46,8 @@ func (x *expander) preResolveValues(kind string, values map[string]any, params p
 			continue
 		}
 		resolved, err := strict.renderString(fieldPath(kind+".values", k), s, params)
-		var te *TemplateError
 		switch {
-		case errors.As(err, &te) && te.Key != "":
+		case isMissingKey(err):
 			out[k] = s
 		case err != nil:
 			return nil, fmt.Errorf("%s.values.%s: %w", kind, k, err)
@@ -57,4 +56,14 @@ func (x *expander) preResolveValues(kind string, values map[string]any, params p
 		}
 	}
 	return out, nil
+}
+
+// isMissingKey reports whether err is a template's reference to a
+// parameter that the params lack, as Argo CD recognises one.
+func isMissingKey(err error) bool {
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		return false
+	}
+	return te.Key != "" || strings.Contains(te.Err.Error(), "can't evaluate field")
 }
