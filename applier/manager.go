@@ -16,23 +16,15 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
+
+	"github.com/gitwave/gitwave/backoff"
 )
 
 // DefaultFieldManager is the field manager of every apply gitwave makes.
 const DefaultFieldManager = "gitwave"
 
 // Clock tells the time and waits; tests replace it to run backoffs instantly.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// After returns a channel that receives after d.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+type Clock = backoff.Clock
 
 // Options configures a Manager. The zero value is usable.
 type Options struct {
@@ -69,7 +61,7 @@ func (o Options) withDefaults(cfg *rest.Config) Options {
 		o.WaitTimeout = 5 * time.Minute
 	}
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = backoff.Wall
 	}
 	if o.Cluster == "" {
 		o.Cluster = cfg.Host
@@ -145,11 +137,15 @@ func (m *Manager) appLock(app string) *sync.Mutex {
 	return l
 }
 
+// mappingBackoff spaces the discovery resets of mapping: 0.2 s doubling,
+// 12.6 s over the 8 attempts.
+var mappingBackoff = backoff.Schedule{First: 200 * time.Millisecond, Factor: 2}
+
 // mapping resolves a kind to its resource. A kind the cached discovery does
 // not know resets the cache and asks again for about 13 seconds, so that a CRD
 // applied in an earlier wave is usable in a later one.
 func (m *Manager) mapping(ctx context.Context, gvk schema.GroupVersionKind) (*meta.RESTMapping, error) {
-	delay := 200 * time.Millisecond
+	pause := mappingBackoff.Start(m.opts.Clock)
 	for attempt := 0; ; attempt++ {
 		rm, err := m.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 		if err == nil || !meta.IsNoMatchError(err) || attempt == 7 {
@@ -160,12 +156,9 @@ func (m *Manager) mapping(ctx context.Context, gvk schema.GroupVersionKind) (*me
 		}
 		m.mapper.Reset()
 		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-m.opts.Clock.After(delay):
+			if err := pause.Wait(ctx); err != nil {
+				return nil, err
 			}
-			delay *= 2
 		}
 	}
 }

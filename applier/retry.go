@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/gitwave/gitwave/backoff"
 	"github.com/gitwave/gitwave/planner"
 )
 
@@ -118,11 +118,7 @@ func parseBackoff(s string) (time.Duration, error) {
 // Delay returns the wait before retry number n (0 for the first retry):
 // Backoff × Factorⁿ, capped at MaxDuration.
 func (p RetryPolicy) Delay(n int) time.Duration {
-	d := float64(p.Backoff) * math.Pow(float64(max(p.Factor, 1)), float64(n))
-	if p.MaxDuration > 0 && d > float64(p.MaxDuration) {
-		return p.MaxDuration
-	}
-	return time.Duration(d)
+	return backoff.Schedule{First: p.Backoff, Factor: float64(p.Factor), Max: p.MaxDuration}.Delay(n)
 }
 
 // allows reports whether a retry may follow attempt number n (0-based) that

@@ -14,15 +14,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/gitwave/gitwave/backoff"
 	"github.com/gitwave/gitwave/planner"
 )
 
-// Polling intervals of a health wait: it starts fast, since most objects
-// are ready within a second, and backs off.
-const (
-	firstPoll = 200 * time.Millisecond
-	maxPoll   = 2 * time.Second
-)
+// pollBackoff spaces the polls of a health or deletion wait: it starts
+// fast, since most objects are ready within a second, and backs off to 2 s.
+var pollBackoff = backoff.Schedule{First: 200 * time.Millisecond, Factor: 2, Max: 2 * time.Second}
 
 // waitTarget is one object a step waits for; health is updated in place.
 type waitTarget struct {
@@ -74,7 +72,7 @@ func (m *Manager) appTimeout(app *planner.App) (time.Duration, error) {
 func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	delay := firstPoll
+	poll := pollBackoff.Start(m.opts.Clock)
 	for {
 		pending := make([]*waitTarget, 0, len(targets))
 		for _, t := range targets {
@@ -88,15 +86,12 @@ func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeou
 		if err := failedTargets(pending, 0); err != nil {
 			return err
 		}
-		select {
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if err := poll.Wait(ctx); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
 				return failedTargets(pending, timeout)
 			}
-			return ctx.Err()
-		case <-time.After(delay):
+			return err
 		}
-		delay = min(delay*2, maxPoll)
 		if err := m.pollHealth(ctx, pending); err != nil {
 			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return failedTargets(pending, timeout)
@@ -151,7 +146,8 @@ func (m *Manager) getLive(ctx context.Context, rm *meta.RESTMapping, key planner
 func (m *Manager) waitGone(ctx context.Context, rm *meta.RESTMapping, key planner.ResourceKey, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	for delay := firstPoll; ; delay = min(delay*2, maxPoll) {
+	poll := pollBackoff.Start(m.opts.Clock)
+	for {
 		live, err := m.getLive(ctx, rm, key)
 		if err == nil && live == nil {
 			return nil
@@ -159,10 +155,8 @@ func (m *Manager) waitGone(ctx context.Context, rm *meta.RESTMapping, key planne
 		if err != nil && ctx.Err() == nil {
 			return fmt.Errorf("%s: wait for deletion: %w", key, err)
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: still present %s after deletion: %w", key, timeout, ctx.Err())
-		case <-time.After(delay):
+		if err := poll.Wait(ctx); err != nil {
+			return fmt.Errorf("%s: still present %s after deletion: %w", key, timeout, err)
 		}
 	}
 }

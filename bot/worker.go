@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gitwave/gitwave/backoff"
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/store"
 )
@@ -119,9 +120,11 @@ func (b *Bot) keepLease(ctx context.Context, cancel context.CancelFunc, id int64
 
 // retryDelay backs off 5s, 10s, 20s ... up to 5 minutes.
 func retryDelay(attempt int) time.Duration {
-	d := 5 * time.Second << min(max(attempt-1, 0), 6)
-	return min(d, 5*time.Minute)
+	return jobBackoff.Delay(max(attempt-1, 0))
 }
+
+// jobBackoff is the schedule of retryDelay.
+var jobBackoff = backoff.Schedule{First: 5 * time.Second, Factor: 2, Max: 5 * time.Minute}
 
 // dispatch decodes a job and runs the handler of its kind.
 func (b *Bot) dispatch(ctx context.Context, job *store.Job, log *slog.Logger) error {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/argoproj/notifications-engine/pkg/services"
+
+	"github.com/gitwave/gitwave/backoff"
 )
 
 // delivery is one rendered notification for one destination.
@@ -52,6 +54,7 @@ func (e *Engine) deliver(ctx context.Context, d delivery) {
 		return
 	}
 	var err error
+	pause := backoff.Schedule{First: e.opts.Backoff, Factor: 2}.Start(e.opts.Clock)
 	for attempt := 1; attempt <= e.opts.Attempts; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 		err = s.send(actx, d.notification, d.dest)
@@ -68,11 +71,9 @@ func (e *Engine) deliver(ctx context.Context, d delivery) {
 			break
 		}
 		e.metrics.count(d.dest.Service, "retried")
-		select {
-		case <-ctx.Done():
-			e.fail(context.Background(), d, ctx.Err())
+		if err := pause.Wait(ctx); err != nil {
+			e.fail(context.Background(), d, err)
 			return
-		case <-time.After(e.opts.Backoff << (attempt - 1)):
 		}
 	}
 	e.fail(ctx, d, err)

@@ -14,6 +14,8 @@ import (
 	"github.com/argoproj/notifications-engine/pkg/triggers"
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/gitwave/gitwave/backoff"
 )
 
 // Ledger records the notifications sent; *store.Store is one. Claim must
@@ -50,6 +52,8 @@ type Options struct {
 	Attempts int
 	Timeout  time.Duration
 	Backoff  time.Duration
+	// Clock times the waits between attempts; default the wall clock.
+	Clock backoff.Clock
 	// ClaimLease is how long a claimed notification may go unconfirmed
 	// before another pass sends it again, when the process that claimed it
 	// died while sending (default 10m).
@@ -74,6 +78,9 @@ func (o *Options) applyDefaults() {
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = backoff.Wall
 	}
 	if o.ClaimLease <= 0 {
 		o.ClaimLease = 10 * time.Minute

@@ -184,7 +184,10 @@ func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Appl
 		if len(apps)+len(sets) > x.maxApps {
 			return nil, s.fail(i, nil, errTooManyApps(x.maxApps))
 		}
-		tmpl := mergeTemplates(g.template(), s.Spec.Template)
+		tmpl, err := mergeTemplates(g.template(), s.Spec.Template)
+		if err != nil {
+			return nil, s.fail(i, nil, err)
+		}
 		for _, p := range sets {
 			if err := ctx.Err(); err != nil {
 				return nil, s.fail(i, nil, err)
@@ -381,9 +384,17 @@ func (x *expander) interpolate(g *ApplicationSetGenerator, params paramSet) (*Ap
 			delete(kind, "template")
 		}
 	}
+	taken := takeValues(generic)
 	out, err := x.r.renderValue("", generic, params)
 	if err != nil {
 		return nil, err
+	}
+	for kind, values := range taken {
+		resolved, err := x.preResolveValues(kind, values, params)
+		if err != nil {
+			return nil, err
+		}
+		out.(map[string]any)[kind].(map[string]any)["values"] = resolved
 	}
 	if data, err = json.Marshal(out); err != nil {
 		return nil, err

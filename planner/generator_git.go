@@ -20,15 +20,21 @@ func (x *expander) git(g *GitGenerator) ([]paramSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sets []paramSet
 	switch {
 	case len(g.Directories) > 0 && len(g.Files) > 0:
 		return nil, errors.New("directories and files are both set; use one git generator for each")
 	case len(g.Directories) > 0:
-		return x.gitDirectories(g, t)
+		sets, err = x.gitDirectories(g, t)
 	case len(g.Files) > 0:
-		return x.gitFiles(g, t)
+		sets, err = x.gitFiles(g, t)
+	default:
+		return nil, errors.New("neither directories nor files is set")
 	}
-	return nil, errors.New("neither directories nor files is set")
+	if err != nil {
+		return nil, fmt.Errorf("repoURL %s: %w", g.RepoURL, err)
+	}
+	return sets, nil
 }
 
 // gitTree returns the tree the generator reads: the served repository at

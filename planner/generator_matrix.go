@@ -45,7 +45,7 @@ func (x *expander) matrix(ctx context.Context, g *MatrixGenerator, depth int) ([
 // second.
 func (x *expander) combine(a, b paramSet) (paramSet, error) {
 	if x.r.goTemplate {
-		return mergeParams(b, a), nil
+		return mergeParams(b, a)
 	}
 	out := make(paramSet, len(a)+len(b))
 	for k, v := range a {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"dario.cat/mergo"
 )
 
 // merge starts from the parameter sets of the first child and, for each
@@ -40,7 +42,11 @@ func (x *expander) merge(ctx context.Context, g *MergeGenerator, depth int) ([]p
 		}
 		for key, j := range byKey {
 			if at, ok := index[key]; ok {
-				out[at] = x.overlay(out[at], sets[j])
+				merged, err := x.overlay(out[at], sets[j])
+				if err != nil {
+					return nil, fmt.Errorf("generators[%d]: %w", i, err)
+				}
+				out[at] = merged
 			}
 		}
 	}
@@ -71,7 +77,7 @@ func indexByMergeKey(keys []string, sets []paramSet) (map[string]int, error) {
 
 // overlay returns base overridden by over: deep-merged in goTemplate mode,
 // key by key in legacy mode.
-func (x *expander) overlay(base, over paramSet) paramSet {
+func (x *expander) overlay(base, over paramSet) (paramSet, error) {
 	if x.r.goTemplate {
 		return mergeParams(base, over)
 	}
@@ -82,29 +88,22 @@ func (x *expander) overlay(base, over paramSet) paramSet {
 	for k, v := range over {
 		out[k] = v
 	}
-	return out
+	return out, nil
 }
 
-// mergeParams returns dst deep-merged with src, src winning, with mergo's
-// WithOverride semantics: maps present in both merge recursively, and an
-// empty src value ("", false, 0, null) does not replace a dst value.
-// Neither argument is modified.
-func mergeParams(dst, src paramSet) paramSet {
-	out := make(paramSet, len(dst)+len(src))
-	for k, v := range dst {
-		out[k] = v
+// mergeParams returns dst deep-merged with src, src winning, as Argo CD's
+// merge and matrix generators merge goTemplate parameters: mergo.Merge with
+// mergo.WithOverride. Maps present in both merge key by key; any other src
+// value, empty ones ("", false, null) included, replaces dst's. Both are
+// deep-copied first, since mergo merges nested maps in place and parameter
+// sets share them.
+func mergeParams(dst, src paramSet) (paramSet, error) {
+	out := deepCopyMap(dst)
+	if out == nil {
+		out = paramSet{}
 	}
-	for k, sv := range src {
-		dv, ok := out[k]
-		dm, dIsMap := dv.(map[string]any)
-		sm, sIsMap := sv.(map[string]any)
-		switch {
-		case ok && dIsMap && sIsMap:
-			out[k] = mergeParams(dm, sm)
-		case ok && isMergoEmpty(sv):
-		default:
-			out[k] = sv
-		}
+	if err := mergo.Merge(&out, deepCopyMap(src), mergo.WithOverride); err != nil {
+		return nil, fmt.Errorf("merge params %s into %s: %w", describeParams(src), describeParams(dst), err)
 	}
-	return out
+	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+
+	"github.com/gobwas/glob"
 	"strconv"
 	"strings"
 
@@ -50,7 +52,7 @@ func renderDirectory(ctx context.Context, repo fs.FS, rs renderSource) ([]Render
 		if rs.path == "." {
 			rel = p
 		}
-		if (exclude != nil && exclude.MatchString(rel)) || (include != nil && !include.MatchString(rel)) {
+		if (exclude != nil && exclude.Match(rel)) || (include != nil && !include.Match(rel)) {
 			return nil
 		}
 		objs, err := directoryFile(repo, p, d, rs.budget)
@@ -263,58 +265,45 @@ func checkObject(o *unstructured.Unstructured) error {
 	return nil
 }
 
-// compileGlob compiles an Argo CD directory include/exclude pattern: "*"
-// and "?" match any characters including "/", "[...]" a class, and
-// "{a,b}" either alternative. An empty pattern compiles to nil.
-func compileGlob(pattern string) (*regexp.Regexp, error) {
+// compileGlob compiles a directory include/exclude pattern as Argo CD's
+// repo server does, with github.com/gobwas/glob and no separators: "*" and
+// "?" match "/" too, "[...]" is a class ("[!...]" negated), "{a,b}" either
+// alternative, a backslash quotes. An empty pattern compiles to nil. gitwave refuses
+// a pattern gobwas cannot compile, which Argo CD treats as matching nothing,
+// and an unclosed "{", which gobwas closes silently at the end.
+func compileGlob(pattern string) (glob.Glob, error) {
 	if pattern == "" {
 		return nil, nil
 	}
-	var b strings.Builder
-	b.WriteString("^")
-	depth := 0
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch {
-		case c == '*':
-			b.WriteString(".*")
-		case c == '?':
-			b.WriteString(".")
-		case c == '{':
-			depth++
-			b.WriteString("(?:")
-		case c == '}' && depth > 0:
-			depth--
-			b.WriteString(")")
-		case c == ',' && depth > 0:
-			b.WriteString("|")
-		case c == '[':
-			end := strings.IndexByte(pattern[i+1:], ']')
-			if end < 0 {
-				return nil, fmt.Errorf("pattern %q: unclosed [", pattern)
-			}
-			class := pattern[i+1 : i+1+end]
-			if strings.HasPrefix(class, "!") {
-				class = "^" + class[1:]
-			}
-			b.WriteString("[" + class + "]")
-			i += end + 1
-		case c == '\\' && i+1 < len(pattern):
-			i++
-			b.WriteString(regexp.QuoteMeta(string(pattern[i])))
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	if depth != 0 {
+	if unclosedBrace(pattern) {
 		return nil, fmt.Errorf("pattern %q: unclosed {", pattern)
 	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
+	g, err := glob.Compile(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("pattern %q: %w", pattern, err)
 	}
-	return re, nil
+	return g, nil
+}
+
+// unclosedBrace reports whether pattern opens more "{" than it closes,
+// outside classes and quoted characters.
+func unclosedBrace(pattern string) bool {
+	depth, inClass := 0, false
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+		case c == '{':
+			depth++
+		case c == '}' && depth > 0:
+			depth--
+		}
+	}
+	return depth > 0
 }
 
 // ParseManifests decodes a YAML or JSON stream of objects, flattening

@@ -125,13 +125,23 @@ func TestCompileGlob(t *testing.T) {
 		{"[!a]*.yaml", "a.yaml", false},
 		{"[!a]*.yaml", "b.yaml", true},
 		{`a\*.yaml`, "ab.yaml", false},
+		// Argo CD compiles these with gobwas/glob; the earlier
+		// regexp-based engine decided some of them differently.
+		{"{*.yaml,*.yml}", "sub/b.yml", true},
+		{"{*.yaml,*.yml}", "b.json", false},
+		{"*/config.yaml", "x/y/config.yaml", true},
+		{"*/config.yaml", "config.yaml", false},
+		{"[^a]*.yaml", "a.yaml", true}, // "^" is a member of the class, not a negation
+		{"[^a]*.yaml", "b.yaml", false},
+		{`[\]].yaml`, "].yaml", true},
+		{"*.{yaml,yml}", "a.yml", true},
 	}
 	for _, tt := range tests {
 		re, err := compileGlob(tt.pattern)
 		if err != nil {
 			t.Fatalf("compileGlob(%q): %v", tt.pattern, err)
 		}
-		if got := re.MatchString(tt.path); got != tt.want {
+		if got := re.Match(tt.path); got != tt.want {
 			t.Errorf("%q matches %q = %v, want %v", tt.pattern, tt.path, got, tt.want)
 		}
 	}

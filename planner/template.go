@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/template"
 
+	"dario.cat/mergo"
 	"github.com/Masterminds/sprig/v3"
 	"sigs.k8s.io/yaml"
 )
@@ -270,55 +271,64 @@ func jsonMergePatch(target, patch map[string]any) map[string]any {
 	return out
 }
 
-// mergeTemplates lays a generator's template over the ApplicationSet's, as
-// Argo CD does with mergo: fields the generator leaves unset or zero come
-// from the ApplicationSet's template.
-func mergeTemplates(gen *ApplicationSetTemplate, base ApplicationSetTemplate) map[string]any {
-	out := map[string]any{"metadata": emptyIfNil(base.Metadata), "spec": emptyIfNil(base.Spec)}
+// mergeTemplates lays a generator's template over the ApplicationSet's as
+// Argo CD does, with mergo.Merge and no override: a field the generator's
+// template leaves missing or empty ("", false, 0, {}, []) comes from the
+// ApplicationSet's template, and maps set in both merge key by key.
+func mergeTemplates(gen *ApplicationSetTemplate, base ApplicationSetTemplate) (map[string]any, error) {
+	out := map[string]any{"metadata": emptyIfNil(deepCopyMap(base.Metadata)), "spec": emptyIfNil(deepCopyMap(base.Spec))}
 	if gen == nil {
-		return out
+		return out, nil
 	}
-	return fillTemplate(map[string]any{"metadata": emptyIfNil(gen.Metadata), "spec": emptyIfNil(gen.Spec)}, out)
+	dst := map[string]any{"metadata": emptyIfNil(deepCopyMap(gen.Metadata)), "spec": emptyIfNil(deepCopyMap(gen.Spec))}
+	keepOpaque(dst, out)
+	if err := mergo.Merge(&dst, out); err != nil {
+		return nil, fmt.Errorf("merge the generator's template into spec.template: %w", err)
+	}
+	return dst, nil
 }
 
-// fillTemplate returns dst with every key that is missing or zero in dst taken
-// from src, recursing into maps present in both.
-func fillTemplate(dst, src map[string]any) map[string]any {
-	out := make(map[string]any, len(dst)+len(src))
-	for k, v := range dst {
-		out[k] = v
-	}
-	for k, sv := range src {
-		dv, ok := out[k]
-		dm, dIsMap := dv.(map[string]any)
-		sm, sIsMap := sv.(map[string]any)
-		switch {
-		case !ok || isMergoEmpty(dv):
-			out[k] = sv
-		case dIsMap && sIsMap:
-			out[k] = fillTemplate(dm, sm)
+// opaqueTemplateFields are the paths of Application fields that Argo CD
+// holds as raw JSON (runtime.RawExtension), which its typed merge takes
+// whole from one side instead of merging key by key.
+var opaqueTemplateFields = [][]string{
+	{"spec", "source", "helm", "valuesObject"},
+}
+
+// keepOpaque drops from base each opaque field that dst sets, so that the
+// merge keeps dst's value whole.
+func keepOpaque(dst, base map[string]any) {
+	for _, path := range opaqueTemplateFields {
+		if unsetAt(dst, path) {
+			continue
+		}
+		parent := base
+		for _, k := range path[:len(path)-1] {
+			next, ok := parent[k].(map[string]any)
+			if !ok {
+				parent = nil
+				break
+			}
+			parent = next
+		}
+		if parent != nil {
+			delete(parent, path[len(path)-1])
 		}
 	}
-	return out
 }
 
-// isMergoEmpty reports whether v counts as unset in mergo's sense.
-func isMergoEmpty(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case string:
-		return v == ""
-	case bool:
-		return !v
-	case float64:
-		return v == 0
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
+// unsetAt reports whether the value at path in m is missing or null, as a
+// nil RawExtension is; an empty object is set.
+func unsetAt(m map[string]any, path []string) bool {
+	var v any = m
+	for _, k := range path {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return true
+		}
+		v = mm[k]
 	}
-	return false
+	return v == nil
 }
 
 func emptyIfNil(m map[string]any) map[string]any {

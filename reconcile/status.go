@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/gitwave/gitwave/backoff"
 	"github.com/gitwave/gitwave/planner"
 	"github.com/gitwave/gitwave/store"
 )
@@ -39,8 +40,7 @@ const (
 // Backoff is the wait after the given number of failed attempts (1 or
 // more).
 func Backoff(attempts int) time.Duration {
-	d := BackoffFirst << min(max(attempts-1, 0), 16)
-	return min(d, BackoffMax)
+	return backoff.Schedule{First: BackoffFirst, Factor: 2, Max: BackoffMax}.Delay(max(attempts-1, 0))
 }
 
 // lastSyncOf turns a history record into a status's last sync.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gitwave/gitwave/backoff"
 )
 
 // ErrNotFound is returned when the record asked for does not exist.
@@ -71,23 +73,25 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // same fresh SQLite file, as busy_timeout does for every other statement.
 const openBusyWait = 5 * time.Second
 
+// openBusyBackoff spaces those attempts: 10 ms doubling to 200 ms.
+var openBusyBackoff = backoff.Schedule{First: 10 * time.Millisecond, Factor: 2, Max: 200 * time.Millisecond}
+
 // pingAndMigrate connects and migrates. On a fresh SQLite file, switching
 // it to WAL while another process does the same answers SQLITE_BUSY at
 // once, without SQLite's busy handler: that is retried for openBusyWait.
 func (s *Store) pingAndMigrate(ctx context.Context) error {
-	deadline := time.Now().Add(openBusyWait)
-	for delay := 10 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+	pause := openBusyBackoff.Start(backoff.Wall)
+	deadline := pause.Now().Add(openBusyWait)
+	for {
 		err := s.db.PingContext(ctx)
 		if err == nil {
 			err = s.migrate(ctx)
 		}
-		if err == nil || !s.dialect.busy(err) || time.Now().After(deadline) {
+		if err == nil || !s.dialect.busy(err) || pause.Now().After(deadline) {
 			return err
 		}
-		select {
-		case <-ctx.Done():
+		if pause.Wait(ctx) != nil {
 			return err
-		case <-time.After(delay):
 		}
 	}
 }
