@@ -41,11 +41,7 @@ func (b *Bot) holdsApps(ctx context.Context, repo config.Repo, co *checkout) (bo
 	if known {
 		return holds, nil
 	}
-	src, err := b.rootsSource(ctx, repo, co, tip)
-	if err != nil {
-		return false, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	_, inv, err := b.discoverAt(ctx, co, tip)
 	if err != nil {
 		return false, err
 	}

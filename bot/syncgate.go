@@ -81,18 +81,14 @@ func (b *Bot) sameOnDefault(ctx context.Context, co *checkout, tip string, apps 
 	if len(apps) == 0 {
 		return nil, nil, nil
 	}
-	src, err := co.source(ctx, tip)
-	if err != nil {
-		return nil, nil, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	_, inv, err := b.discoverAt(ctx, co, tip)
 	if err != nil {
 		return nil, nil, err
 	}
 	var ok []*planner.App
 	var refused []skippedApp
 	for _, a := range apps {
-		if why := retargeted(findApp(inv, a.Key()), a); why != "" {
+		if why := retargeted(inv.App(a.Key()), a); why != "" {
 			refused = append(refused, skippedApp{a.Key(), ":no_entry: " + why + "; `/sync` in a pull request cannot add or retarget an app, merging can"})
 			continue
 		}
