@@ -22,7 +22,7 @@ type prDiff struct {
 	// report holds both revisions, discovered and rendered once: every
 	// step after the render diff reads them from it.
 	report *planner.Report
-	policy     policyReport
+	policy policyReport
 	// appNotes are the AppProject violations under each app.
 	appNotes map[planner.AppKey][]string
 }
