@@ -116,14 +116,14 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 			return "", err
 		}
 	}
-	src, inv, err := b.discoverAt(ctx, co, sha)
+	src, inv, err := b.discoverAt(ctx, t, co, sha)
 	if err != nil {
 		return "", err
 	}
 	apps, missing := syncTargets(cmd, src, inv, files)
 	var refused []skippedApp
 	if open {
-		if apps, refused, err = b.sameOnDefault(ctx, co, tip, apps); err != nil {
+		if apps, refused, err = b.sameOnDefault(ctx, t, co, tip, apps); err != nil {
 			return "", err
 		}
 	}

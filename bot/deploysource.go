@@ -47,7 +47,7 @@ func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
 		return err
 	}
-	roots, err := b.rootsRepos(ctx, t.repo)
+	roots, err := b.rootsRepos(ctx, t, t.repo)
 	if err != nil {
 		return err
 	}

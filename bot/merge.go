@@ -30,6 +30,8 @@ type deployment struct {
 	// source, for a merge in a source repository, is what one roots
 	// repository deploys of it; nil for a merge in a roots repository.
 	source *sourceDeploy
+	// co is the checkout base and head were read from.
+	co *checkout
 }
 
 // onDeploy deploys a merged pull request or a push to the default branch:
@@ -46,7 +48,7 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 			return err
 		}
 	}
-	if source, err := b.isSourceRepo(ctx, t.repo, co); err != nil || source {
+	if source, err := b.isSourceRepo(ctx, t, t.repo, co); err != nil || source {
 		if err != nil {
 			return err
 		}
@@ -121,7 +123,7 @@ func (b *Bot) report(ctx context.Context, t *task, d *deployment, body string) e
 // default branch to its head, read from Git: never the host's list, which
 // is capped.
 func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deployment, error) {
-	d := &deployment{author: t.ev.Sender}
+	d := &deployment{author: t.ev.Sender, co: co}
 	head, gate, err := b.gateOf(ctx, t, co, d)
 	if err != nil {
 		return nil, err
@@ -228,7 +230,7 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 		opts, rec = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey]
 	}
 	renderStart := time.Now()
-	rep, err := b.diffDeployment(ctx, d, opts)
+	rep, err := b.diffDeployment(ctx, t, d, opts)
 	b.opts.Ops.ObserveRender("merge", renderStart)
 	if err != nil {
 		return nil, nil, err
@@ -271,11 +273,12 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 	return results, skipped, nil
 }
 
-// diffDeployment diffs a deployment's base and head, reusing the head a
-// source repository's deployment already discovered.
-func (b *Bot) diffDeployment(ctx context.Context, d *deployment, opts planner.DiffOptions) (*planner.Report, error) {
-	if d.source == nil || d.source.head == nil {
-		return b.planner.DiffRevisions(ctx, d.base, d.head, opts)
+// diffDeployment diffs a deployment's base and head: the revisions the
+// job discovered are not discovered again, and a source repository's
+// deployment reuses the roots revision it found its apps in.
+func (b *Bot) diffDeployment(ctx context.Context, t *task, d *deployment, opts planner.DiffOptions) (*planner.Report, error) {
+	if d.source == nil {
+		return b.diffAt(ctx, t, d.co, d.base.Revision, d.head.Revision, opts)
 	}
 	base, err := b.planner.DiscoverRevision(ctx, d.base, d.source.head)
 	if err != nil {

@@ -41,7 +41,7 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		return err
 	}
 	defer co.Close()
-	source, err := b.isSourceRepo(ctx, t.repo, co)
+	source, err := b.isSourceRepo(ctx, t, t.repo, co)
 	if err != nil {
 		return err
 	}
@@ -99,18 +99,13 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if d.files, err = co.reader.ChangedFiles(ctx, mergeBase, head); err != nil {
 		return nil, err
 	}
-	if d.head, err = co.source(ctx, head); err != nil {
-		return nil, err
-	}
-	if d.base, err = co.source(ctx, mergeBase); err != nil {
-		return nil, err
-	}
 	renderStart := time.Now()
-	d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files})
+	d.report, err = b.diffAt(ctx, t, co, mergeBase, head, planner.DiffOptions{Changed: d.files})
 	b.opts.Ops.ObserveRender("pull_request", renderStart)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s#%d: %w", t.repo.Name, pr.Number, err)
 	}
+	d.base, d.head = d.report.BaseRevision.Source, d.report.HeadRevision.Source
 	policySrc, err := co.source(ctx, defaultTip)
 	if err != nil {
 		return nil, err

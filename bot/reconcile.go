@@ -219,7 +219,7 @@ func (b *Bot) readHead(ctx context.Context, t *task) (planner.Source, *planner.I
 		return planner.Source{}, nil, err
 	}
 	defer co.Close()
-	return b.discoverAt(ctx, co, t.repo.DefaultBranch)
+	return b.discoverAt(ctx, t, co, t.repo.DefaultBranch)
 }
 
 // reportDrift sets gitwave/drift on the default branch's head when its

@@ -37,7 +37,7 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 	if refusal, err := b.sourceRepoRefusal(ctx, t, co); err != nil || refusal != "" {
 		return refusal, err
 	}
-	src, inv, err := b.discoverAt(ctx, co, t.repo.DefaultBranch)
+	src, inv, err := b.discoverAt(ctx, t, co, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err
 	}
@@ -128,7 +128,7 @@ func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, tip string, a *p
 
 // rollbackOne syncs one app at its target revision and pins it there.
 func (b *Bot) rollbackOne(ctx context.Context, t *task, co *checkout, rp rollbackPlan, by string) (reconcile.AppResult, error) {
-	src, inv, err := b.discoverAt(ctx, co, rp.target)
+	src, inv, err := b.discoverAt(ctx, t, co, rp.target)
 	if err != nil {
 		return reconcile.AppResult{}, err
 	}

@@ -41,7 +41,7 @@ func (b *Bot) diffSourcePR(ctx context.Context, t *task, co *checkout, pr PR) (*
 	if ch.head, err = b.pinOf(ctx, t.repo, co, baseRef, head); err != nil {
 		return nil, err
 	}
-	roots, err := b.rootsRepos(ctx, t.repo)
+	roots, err := b.rootsRepos(ctx, t, t.repo)
 	if err != nil {
 		return nil, err
 	}

@@ -77,11 +77,11 @@ func prFiles(ctx context.Context, co *checkout, base, head string) ([]string, er
 
 // sameOnDefault checks rule 3: it keeps the apps that the default branch
 // at tip has with the same project and destination, and refuses the others.
-func (b *Bot) sameOnDefault(ctx context.Context, co *checkout, tip string, apps []*planner.App) ([]*planner.App, []skippedApp, error) {
+func (b *Bot) sameOnDefault(ctx context.Context, t *task, co *checkout, tip string, apps []*planner.App) ([]*planner.App, []skippedApp, error) {
 	if len(apps) == 0 {
 		return nil, nil, nil
 	}
-	_, inv, err := b.discoverAt(ctx, co, tip)
+	_, inv, err := b.discoverAt(ctx, t, co, tip)
 	if err != nil {
 		return nil, nil, err
 	}
