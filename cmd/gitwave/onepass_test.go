@@ -122,12 +122,20 @@ func TestDiffLiveDiscoversAndRendersOnce(t *testing.T) {
 	sourcesSeam = func(r planner.Repositories) planner.Repositories { c.inner = r; return c }
 	t.Cleanup(func() { plannerSeam, sourcesSeam = nil, nil })
 
-	out, errOut, code := run(t, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--live",
-		"--kubeconfig", unreachableKubeconfig(t), "--data-dir", t.TempDir())
+	kc := unreachableKubeconfig(t)
+	out, errOut, code := run(t, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--changed", "apps/widgets.yaml", "--live",
+		"--kubeconfig", kc, "--data-dir", t.TempDir())
 	if code != 0 || !strings.Contains(out, "cluster east cannot be reached") || !strings.Contains(out, "widgets-v2") {
 		t.Fatalf("exit %d; want 0 and a live diff falling back for east:\n%s%s", code, out, errOut)
 	}
 	if c.reads != 1 || c.renders != 2 {
 		t.Errorf("gitwave diff --live: %d reads of the other repository, %d renders of its app; want 1 (one pass for base and head) and 2 (base and head, once each)", c.reads, c.renders)
+	}
+	// Without --changed, the files come from Git: the live diff needs no
+	// working tree of its own (it used to read one, and refused a local
+	// directory with "--base needs --revision").
+	if out, errOut, code := run(t, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--live",
+		"--kubeconfig", kc, "--data-dir", t.TempDir()); code != 0 || !strings.Contains(out, "widgets-v2") {
+		t.Errorf("diff --live of a local directory without --changed: exit %d\n%s%s", code, out, errOut)
 	}
 }
