@@ -116,18 +116,14 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 			return "", err
 		}
 	}
-	src, err := co.source(ctx, sha)
-	if err != nil {
-		return "", err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	src, inv, err := b.discoverAt(ctx, t, co, sha)
 	if err != nil {
 		return "", err
 	}
 	apps, missing := syncTargets(cmd, src, inv, files)
 	var refused []skippedApp
 	if open {
-		if apps, refused, err = b.sameOnDefault(ctx, co, tip, apps); err != nil {
+		if apps, refused, err = b.sameOnDefault(ctx, t, co, tip, apps); err != nil {
 			return "", err
 		}
 	}
@@ -171,7 +167,7 @@ func syncTargets(cmd *Command, src planner.Source, inv *planner.Inventory, files
 	var apps []*planner.App
 	var missing []string
 	for _, name := range cmd.Apps {
-		found := selectApps(inv.Apps, name, cmd.Cluster)
+		found := inv.Select(name, cmd.Cluster)
 		if len(found) == 0 {
 			missing = append(missing, fmt.Sprintf(":warning: no app %s%s at %s.", markdown.Code(name), onCluster(cmd.Cluster), markdown.Code(short(src.Revision))))
 		}
@@ -186,16 +182,6 @@ func syncTargets(cmd *Command, src planner.Source, inv *planner.Inventory, files
 		}
 	}
 	return apps, missing
-}
-
-func selectApps(apps []*planner.App, name, cluster string) []*planner.App {
-	var out []*planner.App
-	for _, a := range apps {
-		if a.Name == name && (cluster == "" || a.Cluster.Name == cluster) {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 func onCluster(cluster string) string {

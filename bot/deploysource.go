@@ -16,6 +16,9 @@ import (
 type sourceDeploy struct {
 	apps     []*planner.App
 	rootsKey string
+	// head is the roots repository's revision as discovered to find apps,
+	// which the diff and the sync reuse.
+	head *planner.Revision
 }
 
 // deploySource deploys a merge (or push) to the default branch of a source
@@ -44,7 +47,7 @@ func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
 		return err
 	}
-	roots, err := b.rootsRepos(ctx, t.repo)
+	roots, err := b.rootsRepos(ctx, t, t.repo)
 	if err != nil {
 		return err
 	}
@@ -85,11 +88,11 @@ func (b *Bot) deployFromRoots(ctx context.Context, t *task, co *checkout, rr roo
 	if err != nil {
 		return nil, err
 	}
-	inv, err := b.planner.Discover(ctx, head)
+	headRev, err := b.planner.DiscoverRevision(ctx, head, nil)
 	if err != nil {
 		return nil, err
 	}
-	apps := appsReading(inv, pinHead, d.files)
+	apps := appsReading(headRev.Inventory, pinHead, d.files)
 	if len(apps) == 0 {
 		return nil, nil
 	}
@@ -117,7 +120,7 @@ func (b *Bot) deployFromRoots(ctx context.Context, t *task, co *checkout, rr roo
 	}
 	one := *d
 	one.base, one.head = base, head
-	one.source = &sourceDeploy{apps: apps, rootsKey: repoKey(rr.repo.Host, rr.repo.Name)}
+	one.source = &sourceDeploy{apps: apps, rootsKey: repoKey(rr.repo.Host, rr.repo.Name), head: headRev}
 	results, skipped, err := b.syncChanged(ctx, t, &one)
 	if err != nil {
 		return nil, err
@@ -135,12 +138,12 @@ func (b *Bot) deployFromRoots(ctx context.Context, t *task, co *checkout, rr roo
 // synced anyway (hooks are not compared), and so is one whose last
 // successful sync is not at the roots revision (gitwave holds no inventory
 // of it there yet) or whose cluster cannot be diffed.
-func (b *Bot) alreadyRunning(ctx context.Context, rec *reconcile.Reconciler, rep *planner.Report, head planner.Source, inv *planner.Inventory,
-	apps []*planner.App) ([]*planner.App, []skippedApp) {
+func (b *Bot) alreadyRunning(ctx context.Context, rec *reconcile.Reconciler, rep *planner.Report, apps []*planner.App) ([]*planner.App, []skippedApp) {
+	head := rep.HeadRevision
 	var check []*planner.App
 	var keep []*planner.App
 	for _, a := range apps {
-		if changesHooks(rep, a.Key()) || !b.deployedAt(ctx, a, head.Revision) {
+		if changesHooks(rep, a.Key()) || !b.deployedAt(ctx, a, head.Source.Revision) {
 			keep = append(keep, a)
 		} else {
 			check = append(check, a)
@@ -150,7 +153,7 @@ func (b *Bot) alreadyRunning(ctx context.Context, rec *reconcile.Reconciler, rep
 		return keep, nil
 	}
 	var skipped []skippedApp
-	live := rec.LiveReport(ctx, head, inv, check)
+	live := rec.LiveReport(ctx, head, check)
 	for i, a := range check {
 		if d := live.Apps[i]; d.Status == planner.AppUnchanged && d.Error == "" {
 			skipped = append(skipped, skippedApp{a.Key(), "its cluster already runs this revision's render"})

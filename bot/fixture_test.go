@@ -37,9 +37,11 @@ type fixture struct {
 	ex     *examplerepo.Repo
 	dbPath string
 	env    *localcluster.Env
-	store  *store.Store
-	opts   bot.Options
-	bot    *bot.Bot
+	// unreachable are the clusters fixtureOptions.Unreachable names.
+	unreachable []string
+	store       *store.Store
+	opts        bot.Options
+	bot         *bot.Bot
 }
 
 // fixtureOptions are what a test changes of the fixture.
@@ -57,6 +59,12 @@ type fixtureOptions struct {
 	Policy config.Policy
 	// StatusPageURL is the status page's external URL; empty links none.
 	StatusPageURL string
+	// Planner and Repositories replace the bot's when set.
+	Planner      *planner.Planner
+	Repositories planner.Repositories
+	// Unreachable are clusters, without Env, that the fleet is configured
+	// with but cannot reach: every call to them is refused.
+	Unreachable []string
 }
 
 func newFixture(t testing.TB, fo fixtureOptions) *fixture {
@@ -83,7 +91,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, gh: gh, host: host, ex: ex, env: fo.Env, dbPath: filepath.Join(t.TempDir(), "gitwave.db")}
+	f := &fixture{t: t, gh: gh, host: host, ex: ex, env: fo.Env, unreachable: fo.Unreachable, dbPath: filepath.Join(t.TempDir(), "gitwave.db")}
 	f.opts = bot.Options{
 		Hosts:             []bot.Host{host},
 		Repos:             []config.Repo{{Name: exampleRepo, Host: "github", URL: "file://" + ex.Dir, DefaultBranch: "main"}},
@@ -92,6 +100,8 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		ReconcileInterval: fo.ReconcileInterval,
 		Workers:           2,
 		StatusPageURL:     fo.StatusPageURL,
+		Planner:           fo.Planner,
+		Repositories:      fo.Repositories,
 	}
 	if fo.ReconcileInterval == 0 {
 		f.opts.ReconcileInterval = -1
@@ -114,6 +124,8 @@ func (f *fixture) open() {
 	f.opts.Store = st
 	if f.env != nil {
 		f.opts.Fleet, f.opts.Clusters = fleetOf(f.t, f.env, st)
+	} else if len(f.unreachable) > 0 {
+		f.opts.Fleet = unreachableFleet(f.t, f.unreachable, st)
 	}
 	b, err := bot.New(f.opts)
 	if err != nil {
@@ -145,6 +157,21 @@ func fleetOf(t testing.TB, env *localcluster.Env, st *store.Store) (*applier.Fle
 		t.Fatal(err)
 	}
 	return fleet, pcs
+}
+
+// unreachableFleet configures clusters names at an address that refuses
+// every connection.
+func unreachableFleet(t testing.TB, names []string, st *store.Store) *applier.Fleet {
+	t.Helper()
+	var ccs []applier.ClusterConfig
+	for _, n := range names {
+		ccs = append(ccs, applier.ClusterConfig{Name: n, Server: "https://127.0.0.1:1", Token: "unused", Insecure: true})
+	}
+	fleet, err := applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: st, WaitTimeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fleet
 }
 
 // restart closes the Bot and its store, as a killed process would leave

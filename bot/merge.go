@@ -30,6 +30,8 @@ type deployment struct {
 	// source, for a merge in a source repository, is what one roots
 	// repository deploys of it; nil for a merge in a roots repository.
 	source *sourceDeploy
+	// co is the checkout base and head were read from.
+	co *checkout
 }
 
 // onDeploy deploys a merged pull request or a push to the default branch:
@@ -46,7 +48,7 @@ func (b *Bot) onDeploy(ctx context.Context, t *task) error {
 			return err
 		}
 	}
-	if source, err := b.isSourceRepo(ctx, t.repo, co); err != nil || source {
+	if source, err := b.isSourceRepo(ctx, t, t.repo, co); err != nil || source {
 		if err != nil {
 			return err
 		}
@@ -121,7 +123,7 @@ func (b *Bot) report(ctx context.Context, t *task, d *deployment, body string) e
 // default branch to its head, read from Git: never the host's list, which
 // is capped.
 func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deployment, error) {
-	d := &deployment{author: t.ev.Sender}
+	d := &deployment{author: t.ev.Sender, co: co}
 	head, gate, err := b.gateOf(ctx, t, co, d)
 	if err != nil {
 		return nil, err
@@ -220,14 +222,15 @@ func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policie
 
 // syncChanged syncs the automated apps whose rendering the deployment
 // changed, skipping manual apps (with how to /sync them), pinned apps and
-// apps already deployed at the head.
+// apps already deployed at the head. The sync applies the plans the diff
+// made: the head is discovered and each app rendered once.
 func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconcile.AppResult, []skippedApp, error) {
 	opts, rec := planner.DiffOptions{Changed: d.files}, b.recs[repoKey(t.host.Name(), t.repo.Name)]
 	if d.source != nil {
 		opts, rec = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey]
 	}
 	renderStart := time.Now()
-	rep, err := b.planner.DiffRevisions(ctx, d.base, d.head, opts)
+	rep, err := b.diffDeployment(ctx, t, d, opts)
 	b.opts.Ops.ObserveRender("merge", renderStart)
 	if err != nil {
 		return nil, nil, err
@@ -235,10 +238,7 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 	if d.source != nil {
 		keepApps(rep, d.source.apps)
 	}
-	inv, err := b.planner.Discover(ctx, d.head)
-	if err != nil {
-		return nil, nil, err
-	}
+	head := rep.HeadRevision
 	pinned, err := b.pinned(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -246,7 +246,7 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 	var apps []*planner.App
 	var skipped []skippedApp
 	for _, diff := range rep.Apps {
-		app := findApp(inv, diff.App)
+		app := head.Inventory.App(diff.App)
 		if app == nil || diff.Status == planner.AppUnchanged || diff.Status == planner.AppRemoved {
 			continue
 		}
@@ -265,12 +265,26 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 	}
 	if d.source != nil {
 		var running []skippedApp
-		apps, running = b.alreadyRunning(ctx, rec, rep, d.head, inv, apps)
+		apps, running = b.alreadyRunning(ctx, rec, rep, apps)
 		skipped = append(skipped, running...)
 	}
-	results := rec.Sync(ctx, d.head, inv, apps,
+	results := rec.SyncRevision(ctx, head, apps,
 		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author, Resume: t.rerun})
 	return results, skipped, nil
+}
+
+// diffDeployment diffs a deployment's base and head: the revisions the
+// job discovered are not discovered again, and a source repository's
+// deployment reuses the roots revision it found its apps in.
+func (b *Bot) diffDeployment(ctx context.Context, t *task, d *deployment, opts planner.DiffOptions) (*planner.Report, error) {
+	if d.source == nil {
+		return b.diffAt(ctx, t, d.co, d.base.Revision, d.head.Revision, opts)
+	}
+	base, err := b.planner.DiscoverRevision(ctx, d.base, d.source.head)
+	if err != nil {
+		return nil, err
+	}
+	return b.planner.Diff(ctx, base, d.source.head, opts)
 }
 
 // deployedAt reports whether app's last successful sync is at rev.
@@ -308,16 +322,6 @@ func (b *Bot) liftRevertPins(ctx context.Context, t *task, n int) error {
 			return err
 		}
 		t.log.Info("rollback pin lifted: its revert merged", "app", p.App, "cluster", p.Cluster)
-	}
-	return nil
-}
-
-// findApp finds an app by key in an inventory.
-func findApp(inv *planner.Inventory, key planner.AppKey) *planner.App {
-	for _, a := range inv.Apps {
-		if a.Key() == key {
-			return a
-		}
 	}
 	return nil
 }

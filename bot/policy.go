@@ -76,19 +76,16 @@ type policyReport struct {
 
 // checkChange decides whether the author may modify the changed files, of
 // repository repo (own: the repository holding the policy), and gives each
-// app of rep the verdict on the files that touch it.
-func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, base, head planner.Source, files []string, repo string, own bool) policyReport {
+// app of rep the verdict on the files that touch it, by the dependencies
+// the report worked out for its render diff.
+func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, files []string, repo string, own bool) policyReport {
 	pr := policyReport{verdict: pol.CheckChange(s, inRepo(repo, files, own)), perApp: map[planner.AppKey]string{}, denied: map[planner.AppKey]bool{},
 		subject: s, brokenBy: pol.Err()}
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
-		app, src := d.After, head
-		if app == nil {
-			app, src = d.Before, base
-		}
 		var touching []string
-		if app != nil && own {
-			deps := planner.Dependencies(src, app)
+		if (d.After != nil || d.Before != nil) && own {
+			deps := rep.Dependencies(d)
 			for _, f := range files {
 				if planner.Touches(deps, []string{f}) {
 					touching = append(touching, f)

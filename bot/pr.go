@@ -18,10 +18,11 @@ func (b *Bot) onPullRequest(ctx context.Context, t *task) error {
 // prDiff is a pull request rendered and checked.
 type prDiff struct {
 	head, base planner.Source
-	headInv    *planner.Inventory
 	files      []string
-	report     *planner.Report
-	policy     policyReport
+	// report holds both revisions, discovered and rendered once: every
+	// step after the render diff reads them from it.
+	report *planner.Report
+	policy policyReport
 	// appNotes are the AppProject violations under each app.
 	appNotes map[planner.AppKey][]string
 }
@@ -40,7 +41,7 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		return err
 	}
 	defer co.Close()
-	source, err := b.isSourceRepo(ctx, t.repo, co)
+	source, err := b.isSourceRepo(ctx, t, t.repo, co)
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,9 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 // diffPR renders and checks a pull request. The changed files come from
 // Git (merge base to head), never from the host, whose list is capped. The
 // policy is checked first: only the apps the change may touch are diffed
-// against their live clusters.
+// against their live clusters. Each revision is discovered, and each app
+// rendered, once: the policy, AppProject, removal and live steps read the
+// report's revisions.
 func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff, error) {
 	head, _, mergeBase, err := prRange(ctx, t, co, pr)
 	if err != nil {
@@ -96,21 +99,13 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if d.files, err = co.reader.ChangedFiles(ctx, mergeBase, head); err != nil {
 		return nil, err
 	}
-	if d.head, err = co.source(ctx, head); err != nil {
-		return nil, err
-	}
-	if d.base, err = co.source(ctx, mergeBase); err != nil {
-		return nil, err
-	}
 	renderStart := time.Now()
-	d.report, err = b.planner.DiffRevisions(ctx, d.base, d.head, planner.DiffOptions{Changed: d.files})
+	d.report, err = b.diffAt(ctx, t, co, mergeBase, head, planner.DiffOptions{Changed: d.files})
 	b.opts.Ops.ObserveRender("pull_request", renderStart)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s#%d: %w", t.repo.Name, pr.Number, err)
 	}
-	if d.headInv, err = b.planner.Discover(ctx, d.head); err != nil {
-		return nil, err
-	}
+	d.base, d.head = d.report.BaseRevision.Source, d.report.HeadRevision.Source
 	policySrc, err := co.source(ctx, defaultTip)
 	if err != nil {
 		return nil, err
@@ -120,18 +115,14 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(pol, s, d.report, d.base, d.head, d.files, t.repo.Name, true)
-	projects := b.checkProjects(ctx, policySrc, d.report, d.head, d.headInv)
+	d.policy = checkChange(pol, s, d.report, d.files, t.repo.Name, true)
+	projects := b.checkProjects(ctx, policySrc, d.report)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()
 	if hasRemoved(d.report) {
-		baseInv, err := b.planner.Discover(ctx, d.base)
-		if err != nil {
-			return nil, err
-		}
-		d.appNotes = mergeNotes(d.appNotes, b.removalNotes(ctx, t, d, baseInv))
+		d.appNotes = mergeNotes(d.appNotes, b.removalNotes(ctx, t, d.report))
 	}
-	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, d.head, d.headInv, reconcile.LiveDiffOptions{
+	b.recs[repoKey(t.host.Name(), t.repo.Name)].LiveDiff(ctx, d.report, reconcile.LiveDiffOptions{
 		Skip:    func(app *planner.App) string { return firstOf(d.policy.skipLive(app), projects.skipLive(app)) },
 		MayRead: projects.mayRead(),
 	})

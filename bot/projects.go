@@ -72,7 +72,7 @@ type projectReport struct {
 
 // checkProjects holds every app the pull request changes, as the head
 // renders it, to the AppProjects of the default branch (defaults).
-func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *planner.Report, head planner.Source, inv *planner.Inventory) projectReport {
+func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *planner.Report) projectReport {
 	projs, errs := planner.LoadProjects(ctx, defaults)
 	pr := projectReport{projs: projs, perApp: map[planner.AppKey][]planner.Violation{}}
 	for _, e := range errs {
@@ -90,7 +90,7 @@ func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *p
 			continue
 		}
 		g.Go(func() error {
-			found[i] = b.checkProject(ctx, projs, d.After, head, inv)
+			found[i] = checkProject(ctx, projs, d.After, rep.HeadRevision)
 			return nil
 		})
 	}
@@ -109,12 +109,12 @@ func (b *Bot) checkProjects(ctx context.Context, defaults planner.Source, rep *p
 
 // checkProject checks one app, and its objects when its project restricts
 // them and it renders (a render error is the diff's to report).
-func (b *Bot) checkProject(ctx context.Context, projs *planner.Projects, app *planner.App, head planner.Source, inv *planner.Inventory) []planner.Violation {
+func checkProject(ctx context.Context, projs *planner.Projects, app *planner.App, head *planner.Revision) []planner.Violation {
 	vs := projs.CheckApp(app)
 	if len(vs) > 0 && vs[0].Rule == planner.RuleProject || !projs.Restricts(app) {
 		return vs
 	}
-	if plan, err := b.planner.Plan(ctx, inv, head.Repo, app); err == nil {
+	if plan, err := head.Plan(ctx, app); err == nil {
 		vs = append(vs, projs.CheckObjects(app, plan.Objects, nil)...)
 	}
 	return vs

@@ -219,16 +219,7 @@ func (b *Bot) readHead(ctx context.Context, t *task) (planner.Source, *planner.I
 		return planner.Source{}, nil, err
 	}
 	defer co.Close()
-	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
-	if err != nil {
-		return planner.Source{}, nil, err
-	}
-	src, err := co.source(ctx, tip)
-	if err != nil {
-		return planner.Source{}, nil, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
-	return src, inv, err
+	return b.discoverAt(ctx, t, co, t.repo.DefaultBranch)
 }
 
 // reportDrift sets gitwave/drift on the default branch's head when its

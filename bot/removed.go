@@ -13,9 +13,10 @@ import (
 // longer produces, what merging it does there: with the resources
 // finalizer the objects of its last sync are deleted; without, they stay
 // running, orphaned. The counts come from the store's inventory.
-func (b *Bot) removalNotes(ctx context.Context, t *task, d *prDiff, baseInv *planner.Inventory) map[planner.AppKey][]string {
+func (b *Bot) removalNotes(ctx context.Context, t *task, rep *planner.Report) map[planner.AppKey][]string {
 	notes := map[planner.AppKey][]string{}
-	for _, a := range d.report.Apps {
+	baseInv, headInv := rep.BaseRevision.Inventory, rep.HeadRevision.Inventory
+	for _, a := range rep.Apps {
 		if a.Status != planner.AppRemoved || a.Before == nil {
 			continue
 		}
@@ -24,7 +25,7 @@ func (b *Bot) removalNotes(ctx context.Context, t *task, d *prDiff, baseInv *pla
 			t.log.Warn("read inventory of a removed app", "app", a.App.App, "cluster", a.App.Cluster, "error", err)
 			continue
 		}
-		finalizer, orphanedBy := reconcile.RemovalFinalizer(a.Before, baseInv, d.headInv)
+		finalizer, orphanedBy := reconcile.RemovalFinalizer(a.Before, baseInv, headInv)
 		notes[a.App] = append(notes[a.App], removalNote(a.App, finalizer, orphanedBy, rev, len(entries)))
 	}
 	return notes

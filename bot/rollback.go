@@ -37,19 +37,12 @@ func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (str
 	if refusal, err := b.sourceRepoRefusal(ctx, t, co); err != nil || refusal != "" {
 		return refusal, err
 	}
-	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
+	src, inv, err := b.discoverAt(ctx, t, co, t.repo.DefaultBranch)
 	if err != nil {
 		return "", err
 	}
-	src, err := co.source(ctx, tip)
-	if err != nil {
-		return "", err
-	}
-	inv, err := b.planner.Discover(ctx, src)
-	if err != nil {
-		return "", err
-	}
-	apps := selectApps(inv.Apps, cmd.Apps[0], cmd.Cluster)
+	tip := src.Revision
+	apps := inv.Select(cmd.Apps[0], cmd.Cluster)
 	if len(apps) == 0 {
 		return fmt.Sprintf(":warning: no app %s%s on the default branch.", markdown.Code(cmd.Apps[0]), onCluster(cmd.Cluster)), nil
 	}
@@ -135,15 +128,11 @@ func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, tip string, a *p
 
 // rollbackOne syncs one app at its target revision and pins it there.
 func (b *Bot) rollbackOne(ctx context.Context, t *task, co *checkout, rp rollbackPlan, by string) (reconcile.AppResult, error) {
-	src, err := co.source(ctx, rp.target)
+	src, inv, err := b.discoverAt(ctx, t, co, rp.target)
 	if err != nil {
 		return reconcile.AppResult{}, err
 	}
-	inv, err := b.planner.Discover(ctx, src)
-	if err != nil {
-		return reconcile.AppResult{}, err
-	}
-	old := findApp(inv, rp.app.Key())
+	old := inv.App(rp.app.Key())
 	if old == nil {
 		return reconcile.AppResult{App: rp.app, Err: fmt.Errorf("%s on %s does not exist at %s", rp.app.Name, rp.app.Cluster.Name, short(rp.target))}, nil
 	}

@@ -41,7 +41,7 @@ func (b *Bot) diffSourcePR(ctx context.Context, t *task, co *checkout, pr PR) (*
 	if ch.head, err = b.pinOf(ctx, t.repo, co, baseRef, head); err != nil {
 		return nil, err
 	}
-	roots, err := b.rootsRepos(ctx, t.repo)
+	roots, err := b.rootsRepos(ctx, t, t.repo)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +71,11 @@ func (b *Bot) diffRootsFor(ctx context.Context, t *task, rr rootsRepo, ch *sourc
 	if err != nil {
 		return nil, err
 	}
-	baseInv, err := b.planner.Discover(ctx, base)
+	baseRev, err := b.planner.DiscoverRevision(ctx, base, nil)
 	if err != nil {
 		return nil, err
 	}
-	apps := appsReading(baseInv, ch.base, ch.files)
+	apps := appsReading(baseRev.Inventory, ch.base, ch.files)
 	if len(apps) == 0 {
 		return nil, nil
 	}
@@ -84,14 +84,15 @@ func (b *Bot) diffRootsFor(ctx context.Context, t *task, rr rootsRepo, ch *sourc
 	if err != nil {
 		return nil, err
 	}
+	headRev, err := b.planner.DiscoverRevision(ctx, head, baseRev)
+	if err != nil {
+		return nil, err
+	}
 	d := &prDiff{head: head, base: base, files: ch.files}
-	if d.report, err = b.planner.DiffRevisions(ctx, base, head, planner.DiffOptions{Apps: appNames(apps)}); err != nil {
+	if d.report, err = b.planner.Diff(ctx, baseRev, headRev, planner.DiffOptions{Apps: appNames(apps)}); err != nil {
 		return nil, fmt.Errorf("diff %s#%d against %s: %w", t.repo.Name, pr.Number, rr.repo.Name, err)
 	}
 	keepApps(d.report, apps)
-	if d.headInv, err = b.planner.Discover(ctx, head); err != nil {
-		return nil, err
-	}
 	policySrc, err := b.rootsSource(ctx, rr.repo, rr.co, rr.tip)
 	if err != nil {
 		return nil, err
@@ -101,11 +102,11 @@ func (b *Bot) diffRootsFor(ctx context.Context, t *task, rr rootsRepo, ch *sourc
 	if err != nil {
 		return nil, err
 	}
-	d.policy = checkChange(pol, s, d.report, base, head, ch.files, t.repo.Name, false)
-	projects := b.checkProjects(ctx, policySrc, d.report, head, d.headInv)
+	d.policy = checkChange(pol, s, d.report, ch.files, t.repo.Name, false)
+	projects := b.checkProjects(ctx, policySrc, d.report)
 	projects.addTo(&d.policy)
 	d.appNotes = projects.appNotes()
-	b.recs[repoKey(rr.repo.Host, rr.repo.Name)].LiveDiff(ctx, d.report, head, d.headInv, reconcile.LiveDiffOptions{
+	b.recs[repoKey(rr.repo.Host, rr.repo.Name)].LiveDiff(ctx, d.report, reconcile.LiveDiffOptions{
 		Skip:    func(app *planner.App) string { return firstOf(d.policy.skipLive(app), projects.skipLive(app)) },
 		MayRead: projects.mayRead(),
 	})

@@ -29,7 +29,7 @@ type rootsCache struct {
 // holdsApps reports whether repo's default branch (co, fetched) defines
 // any app: such a repository is a roots repository, whose pull requests
 // are diffed as themselves.
-func (b *Bot) holdsApps(ctx context.Context, repo config.Repo, co *checkout) (bool, error) {
+func (b *Bot) holdsApps(ctx context.Context, t *task, repo config.Repo, co *checkout) (bool, error) {
 	tip, err := co.resolve(ctx, repo.DefaultBranch)
 	if err != nil {
 		return false, err
@@ -41,11 +41,7 @@ func (b *Bot) holdsApps(ctx context.Context, repo config.Repo, co *checkout) (bo
 	if known {
 		return holds, nil
 	}
-	src, err := b.rootsSource(ctx, repo, co, tip)
-	if err != nil {
-		return false, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	_, inv, err := b.discoverAt(ctx, t, co, tip)
 	if err != nil {
 		return false, err
 	}
@@ -60,12 +56,12 @@ func (b *Bot) holdsApps(ctx context.Context, repo config.Repo, co *checkout) (bo
 // its default branch defines no app, and another served repository's
 // does. With one served repository, or none holding apps, every
 // repository is diffed as itself, as before it had any sources.
-func (b *Bot) isSourceRepo(ctx context.Context, repo config.Repo, co *checkout) (bool, error) {
-	holds, err := b.holdsApps(ctx, repo, co)
+func (b *Bot) isSourceRepo(ctx context.Context, t *task, repo config.Repo, co *checkout) (bool, error) {
+	holds, err := b.holdsApps(ctx, t, repo, co)
 	if err != nil || holds {
 		return false, err
 	}
-	roots, err := b.rootsRepos(ctx, repo)
+	roots, err := b.rootsRepos(ctx, t, repo)
 	closeAll(roots)
 	return len(roots) > 0, err
 }
@@ -79,7 +75,7 @@ func (b *Bot) rootsSource(ctx context.Context, repo config.Repo, co *checkout, s
 
 // rootsRepos are the served repositories other than except whose default
 // branch holds Applications, each fetched; the caller closes them.
-func (b *Bot) rootsRepos(ctx context.Context, except config.Repo) ([]rootsRepo, error) {
+func (b *Bot) rootsRepos(ctx context.Context, t *task, except config.Repo) ([]rootsRepo, error) {
 	var out []rootsRepo
 	for _, r := range b.opts.Repos {
 		if r.Host == "none" || (r.Host == except.Host && r.Name == except.Name) {
@@ -90,7 +86,7 @@ func (b *Bot) rootsRepos(ctx context.Context, except config.Repo) ([]rootsRepo, 
 			closeAll(out)
 			return nil, err
 		}
-		holds, err := b.holdsApps(ctx, r, co)
+		holds, err := b.holdsApps(ctx, t, r, co)
 		if err != nil || !holds {
 			co.Close()
 			if err != nil {
@@ -176,7 +172,7 @@ func appNames(apps []*planner.App) []string {
 // the roots repositories. Merging deploys the change; /sync and /rollback
 // run in a pull request of the roots repository.
 func (b *Bot) sourceRepoRefusal(ctx context.Context, t *task, co *checkout) (string, error) {
-	source, err := b.isSourceRepo(ctx, t.repo, co)
+	source, err := b.isSourceRepo(ctx, t, t.repo, co)
 	if err != nil || !source {
 		return "", err
 	}

@@ -77,22 +77,18 @@ func prFiles(ctx context.Context, co *checkout, base, head string) ([]string, er
 
 // sameOnDefault checks rule 3: it keeps the apps that the default branch
 // at tip has with the same project and destination, and refuses the others.
-func (b *Bot) sameOnDefault(ctx context.Context, co *checkout, tip string, apps []*planner.App) ([]*planner.App, []skippedApp, error) {
+func (b *Bot) sameOnDefault(ctx context.Context, t *task, co *checkout, tip string, apps []*planner.App) ([]*planner.App, []skippedApp, error) {
 	if len(apps) == 0 {
 		return nil, nil, nil
 	}
-	src, err := co.source(ctx, tip)
-	if err != nil {
-		return nil, nil, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	_, inv, err := b.discoverAt(ctx, t, co, tip)
 	if err != nil {
 		return nil, nil, err
 	}
 	var ok []*planner.App
 	var refused []skippedApp
 	for _, a := range apps {
-		if why := retargeted(findApp(inv, a.Key()), a); why != "" {
+		if why := retargeted(inv.App(a.Key()), a); why != "" {
 			refused = append(refused, skippedApp{a.Key(), ":no_entry: " + why + "; `/sync` in a pull request cannot add or retarget an app, merging can"})
 			continue
 		}

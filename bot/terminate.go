@@ -69,15 +69,7 @@ func (b *Bot) requestTerminate(ctx context.Context, r store.SyncRecord, by strin
 // onto the app's project there, the trusted answer to which project the
 // policy checks.
 func (b *Bot) projectsOnDefault(ctx context.Context, t *task, co *checkout, app string) (map[string]string, error) {
-	tip, err := co.resolve(ctx, t.repo.DefaultBranch)
-	if err != nil {
-		return nil, err
-	}
-	src, err := co.source(ctx, tip)
-	if err != nil {
-		return nil, err
-	}
-	inv, err := b.planner.Discover(ctx, src)
+	_, inv, err := b.discoverAt(ctx, t, co, t.repo.DefaultBranch)
 	if err != nil {
 		return nil, err
 	}

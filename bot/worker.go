@@ -165,6 +165,8 @@ type task struct {
 	// roots are the roots repositories a merge in a source repository
 	// deployed through: their loops run after it too.
 	roots []config.Repo
+	// revs are the revisions the job discovered, each once.
+	revs *jobRevisions
 }
 
 func (b *Bot) newTask(p jobPayload, log *slog.Logger) (*task, error) {
@@ -180,7 +182,7 @@ func (b *Bot) newTask(p jobPayload, log *slog.Logger) (*task, error) {
 	if p.Event.PR != nil {
 		l = l.With("pr", p.Event.PR.Number)
 	}
-	return &task{host: h, repo: repo, ev: p.Event, log: l}, nil
+	return &task{host: h, repo: repo, ev: p.Event, log: l, revs: newJobRevisions()}, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -28,18 +28,27 @@ type DiffOptions struct {
 	Concurrency int
 }
 
-// Report is what a change between two revisions does, app by app.
+// Report is what a change between two revisions does, app by app. It is
+// not encoded as it is: `gitwave diff -o json` writes its own documented
+// shape (cmd/gitwave), so the fields carry no JSON tags.
 type Report struct {
-	Base string    `json:"base"`
-	Head string    `json:"head"`
-	Apps []AppDiff `json:"apps"`
+	Base string
+	Head string
+	Apps []AppDiff
 	// Sources are the other repositories, revisions and charts the apps
 	// read, each once, as resolved for this report: what a header shows
 	// beside Head.
-	Sources []SourceRevision `json:"sources,omitempty"`
+	Sources []SourceRevision
 	// Errors are problems at the head revision not tied to one app (a bad
 	// ApplicationSet, an unreadable file).
-	Errors []string `json:"errors,omitempty"`
+	Errors []string
+
+	// BaseRevision and HeadRevision are the two revisions as DiffRevisions
+	// discovered and planned them, for the steps of the job after the
+	// diff (policy, AppProjects, live diff, sync), which use them instead
+	// of discovering and rendering again. A report made otherwise may
+	// leave BaseRevision nil; LiveReport sets only HeadRevision.
+	BaseRevision, HeadRevision *Revision
 }
 
 // HasChanges reports whether any app is added, removed or changed.
@@ -87,29 +96,29 @@ func (r *Report) HasErrors() bool {
 
 // DiffRevisions compares what two revisions of a repository deploy. When
 // both share their Repositories, each other repository and chart is read
-// once for both sides, so that both see it at the same commit.
+// once for both sides, so that both see it at the same commit. The report
+// keeps both revisions, discovered once, with the plans the diff made.
 func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts DiffOptions) (*Report, error) {
-	var invBase, invHead *Inventory
-	rdBase, rdHead := newSourceReader(base), newSourceReader(head)
-	if sameRepositories(base.Repositories, head.Repositories) {
-		rdBase.memo = rdHead.memo
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
-	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
-	if err := g.Wait(); err != nil {
+	revBase, revHead, err := p.discoverPair(ctx, base, head)
+	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Base: base.Revision, Head: head.Revision}
-	pairs := pairApps(invBase, invHead, opts)
-	appErrs := rep.headErrors(invHead, opts)
+	return p.Diff(ctx, revBase, revHead, opts)
+}
+
+// Diff compares two revisions already discovered (DiscoverRevision): what
+// DiffRevisions does after discovering them. Each app is planned through
+// its Revision, so the plans stay with the report.
+func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptions) (*Report, error) {
+	rep := &Report{Base: base.Source.Revision, Head: head.Source.Revision, BaseRevision: base, HeadRevision: head}
+	pairs := pairApps(base.Inventory, head.Inventory, opts)
+	appErrs := rep.headErrors(head.Inventory, opts)
 	results := make([]AppDiff, len(pairs))
-	deps := newDependencyIndex(head.Repo, head.RepoURL)
-	g, gctx = errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
 	for i, pr := range pairs {
 		g.Go(func() error {
-			results[i] = p.diffPair(gctx, invBase, invHead, base, head, pr, opts.Changed, deps)
+			results[i] = diffPair(gctx, base, head, pr, opts.Changed)
 			return gctx.Err()
 		})
 	}
@@ -127,6 +136,19 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 		return strings.Compare(a.App.String(), b.App.String())
 	})
 	return rep, nil
+}
+
+// Dependencies are the repository paths the app of d reads (see
+// Dependencies): at the head revision, or at the base one for a removed
+// app; the repository root when the report holds no such revision.
+func (r *Report) Dependencies(d *AppDiff) []string {
+	switch {
+	case d.After != nil && r.HeadRevision != nil:
+		return r.HeadRevision.Dependencies(d.After)
+	case d.After == nil && d.Before != nil && r.BaseRevision != nil:
+		return r.BaseRevision.Dependencies(d.Before)
+	}
+	return []string{"."}
 }
 
 // appPair is one app key with its app at each revision; either may be nil.
@@ -175,18 +197,18 @@ func keep(a *App, opts DiffOptions) bool {
 // diffPair renders one app at both revisions when the change affects it.
 // An unaffected app gives an AppDiff with no Status, which the report
 // leaves out.
-func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, base, head Source, pr appPair, changed []string, deps *dependencyIndex) AppDiff {
+func diffPair(ctx context.Context, base, head *Revision, pr appPair, changed []string) AppDiff {
 	d := AppDiff{App: pr.key, Before: pr.before, After: pr.after}
 	// With the same Application at both revisions, every file its
 	// dependencies pass through is unchanged or changed; a changed one lies
 	// under a head dependency, so the head side alone decides.
 	if pr.before != nil && pr.after != nil && changed != nil && sameApp(pr.before, pr.after) &&
-		!Touches(deps.Dependencies(pr.after), changed) {
+		!Touches(head.Dependencies(pr.after), changed) {
 		return d
 	}
 	var before, after []*Object
 	if pr.after != nil {
-		plan, err := p.Plan(ctx, invHead, head.Repo, pr.after)
+		plan, err := head.Plan(ctx, pr.after)
 		if err != nil {
 			d.Status, d.Error = AppError, err.Error()
 			return d
@@ -194,7 +216,7 @@ func (p *Planner) diffPair(ctx context.Context, invBase, invHead *Inventory, bas
 		after, d.Sources = plan.Objects, plan.Sources
 	}
 	if pr.before != nil {
-		plan, err := p.Plan(ctx, invBase, base.Repo, pr.before)
+		plan, err := base.Plan(ctx, pr.before)
 		if err != nil {
 			d.Note = "the base revision does not render (" + err.Error() + "); every object is shown as added"
 		} else {

@@ -193,7 +193,7 @@ func (r *Reconciler) atPin(ctx context.Context, t *target, rev string) error {
 		return fmt.Errorf("read pinned revision %s: %w", rev, err)
 	}
 	t.at = ia
-	if pinned := findApp(ia.inv, t.app.Key()); pinned != nil {
+	if pinned := ia.inv.App(t.app.Key()); pinned != nil {
 		t.app = pinned
 		return nil
 	}

@@ -79,7 +79,7 @@ func (r *Reconciler) driftOne(ctx context.Context, a *planner.App, opts DriftOpt
 		res.Err = fmt.Errorf("read revision %s: %w", rev, err)
 		return res
 	}
-	deployed := findApp(ia.inv, a.Key())
+	deployed := ia.inv.App(a.Key())
 	if deployed == nil {
 		res.Skipped = "not in the deployed revision"
 		return res
@@ -125,13 +125,4 @@ func (r *Reconciler) deployedRevision(ctx context.Context, a *planner.App) (stri
 		return "", false, err
 	}
 	return rec.Revision, false, nil
-}
-
-func findApp(inv *planner.Inventory, key planner.AppKey) *planner.App {
-	for _, a := range inv.Apps {
-		if a.Key() == key {
-			return a
-		}
-	}
-	return nil
 }

@@ -31,14 +31,15 @@ type LiveDiffOptions struct {
 // cluster, made by server-side dry-run apply. An app whose cluster is not
 // configured or cannot be reached keeps its render diff, with a note
 // saying why. Removed apps and apps that failed to render are left as they
-// are.
-func (r *Reconciler) LiveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) {
-	r.liveDiff(ctx, rep, head, inv, opts)
+// are. The objects come from rep.HeadRevision: the plans the render diff
+// made are not made again.
+func (r *Reconciler) LiveDiff(ctx context.Context, rep *planner.Report, opts LiveDiffOptions) {
+	r.liveDiff(ctx, rep, opts)
 }
 
 // liveDiff does LiveDiff and returns, per app, why its diff is not live
 // ("" when it is).
-func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) []string {
+func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, opts LiveDiffOptions) []string {
 	live := make([]string, len(rep.Apps))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0) * 2)
@@ -54,7 +55,7 @@ func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head pla
 			}
 		}
 		g.Go(func() error {
-			live[i] = r.liveDiffOne(gctx, d, head, inv, opts)
+			live[i] = r.liveDiffOne(gctx, d, rep.HeadRevision, opts)
 			return nil
 		})
 	}
@@ -62,12 +63,12 @@ func (r *Reconciler) liveDiff(ctx context.Context, rep *planner.Report, head pla
 	return live
 }
 
-func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head planner.Source, inv *planner.Inventory, opts LiveDiffOptions) string {
+func (r *Reconciler) liveDiffOne(ctx context.Context, d *planner.AppDiff, head *planner.Revision, opts LiveDiffOptions) string {
 	m := r.manager(d.App.Cluster)
 	if m == nil {
 		return r.fallBack(d, fmt.Sprintf("cluster %s is not configured in gitwave", d.App.Cluster))
 	}
-	plan, err := r.Planner.Plan(ctx, inv, head.Repo, d.After)
+	plan, err := head.Plan(ctx, d.After)
 	if err != nil {
 		d.Status, d.Error = planner.AppError, err.Error()
 		return err.Error()
@@ -94,17 +95,18 @@ func (r *Reconciler) fallBack(d *planner.AppDiff, reason string) string {
 	return reason
 }
 
-// LiveReport diffs every app of an inventory against its live cluster: what
-// a sync of that revision would change now.
-func (r *Reconciler) LiveReport(ctx context.Context, head planner.Source, inv *planner.Inventory, apps []*planner.App) *planner.Report {
-	rep := &planner.Report{Base: "live", Head: head.Revision}
+// LiveReport diffs apps of a revision against their live clusters: what a
+// sync of that revision would change now. Plans head already holds are
+// not made again, and those made here stay in head for a sync after.
+func (r *Reconciler) LiveReport(ctx context.Context, head *planner.Revision, apps []*planner.App) *planner.Report {
+	rep := &planner.Report{Base: "live", Head: head.Source.Revision, HeadRevision: head}
 	for _, a := range apps {
 		rep.Apps = append(rep.Apps, planner.AppDiff{App: a.Key(), Status: planner.AppChanged, After: a})
 	}
-	for _, e := range inv.Errors {
+	for _, e := range head.Inventory.Errors {
 		rep.Errors = append(rep.Errors, e.Error())
 	}
-	reasons := r.liveDiff(ctx, rep, head, inv, LiveDiffOptions{})
+	reasons := r.liveDiff(ctx, rep, LiveDiffOptions{})
 	rep.CollectSources()
 	for i := range rep.Apps {
 		if reasons[i] != "" {

@@ -34,12 +34,12 @@ func TestLiveDiffOptionsSkipAndScope(t *testing.T) {
 	if _, err := cs.CoreV1().ConfigMaps("lo-private").Create(t.Context(), live, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	rep := &planner.Report{Head: "r1"}
+	rep := &planner.Report{Head: "r1", HeadRevision: r.Planner.NewRevision(src, inv)}
 	for _, a := range inv.Apps {
 		rep.Apps = append(rep.Apps, planner.AppDiff{App: a.Key(), Status: planner.AppChanged, After: a,
 			Changes: []planner.Change{{Action: planner.ActionChanged, Diff: "render diff"}}})
 	}
-	r.LiveDiff(t.Context(), rep, src, inv, LiveDiffOptions{
+	r.LiveDiff(t.Context(), rep, LiveDiffOptions{
 		Skip: func(a *planner.App) string {
 			if a.Name == "lo-denied" {
 				return "the policy denies it"

@@ -190,7 +190,7 @@ func TestNotificationsFromTheLoopOnRealClusters(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, st := range sts {
-			n2.ObserveStatus(t.Context(), findApp(l.inv, planner.AppKey{App: st.App, Cluster: st.Cluster}), store.AppStatus{}, st)
+			n2.ObserveStatus(t.Context(), l.inv.App(planner.AppKey{App: st.App, Cluster: st.Cluster}), store.AppStatus{}, st)
 		}
 		drainEngine(t, e2)
 		if msgs, _ := alerts.got(); len(msgs) != 2 {

@@ -83,7 +83,7 @@ func TestSyncRefusesWhatTheProjectForbids(t *testing.T) {
 	// Without the cluster, the planner takes the VolumeAttributesClass for
 	// a namespaced object, which the project permits.
 	projs, _ := planner.LoadProjects(t.Context(), src)
-	class := findApp(inv, planner.AppKey{App: "pj-class", Cluster: "east"})
+	class := inv.App(planner.AppKey{App: "pj-class", Cluster: "east"})
 	plan, err := r.Planner.Plan(t.Context(), inv, src.Repo, class)
 	if err != nil {
 		t.Fatal(err)

@@ -87,12 +87,12 @@ func TestLiveDiffFallsBackOnlyForTheUnreachableCluster(t *testing.T) {
 		"cm/cm.yaml":        {Data: []byte(configMap("settings", "1"))},
 	}
 	r, src, inv := fixture(t, repo)
-	rep := &planner.Report{Head: "r1"}
+	rep := &planner.Report{Head: "r1", HeadRevision: r.Planner.NewRevision(src, inv)}
 	for _, a := range inv.Apps {
 		rep.Apps = append(rep.Apps, planner.AppDiff{App: a.Key(), Status: planner.AppChanged, After: a,
 			Changes: []planner.Change{{Action: planner.ActionChanged, Diff: "render diff"}}})
 	}
-	r.LiveDiff(t.Context(), rep, src, inv, LiveDiffOptions{})
+	r.LiveDiff(t.Context(), rep, LiveDiffOptions{})
 	for _, d := range rep.Apps {
 		switch d.App.Cluster {
 		case "gone":

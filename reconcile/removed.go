@@ -73,7 +73,7 @@ func (r *Reconciler) removeOne(ctx context.Context, d Desired, key planner.AppKe
 func (r *Reconciler) removedApp(ctx context.Context, key planner.AppKey, rev string) (*planner.App, *planner.Inventory) {
 	if rev != "" && r.Source != nil {
 		if ia, err := r.at(ctx, rev); err == nil {
-			if a := findApp(ia.inv, key); a != nil {
+			if a := ia.inv.App(key); a != nil {
 				return a, ia.inv
 			}
 		}

@@ -60,7 +60,13 @@ type AppResult struct {
 // AppProject refuses applies nothing and fails with a
 // *planner.ProjectError.
 func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.Inventory, apps []*planner.App, opts SyncOptions) []AppResult {
-	projs := r.projects(ctx, src)
+	return r.SyncRevision(ctx, r.Planner.NewRevision(src, inv), apps, opts)
+}
+
+// SyncRevision is Sync for apps of a revision a job already planned
+// (planner.Report.HeadRevision): plans it holds are not made again.
+func (r *Reconciler) SyncRevision(ctx context.Context, rev *planner.Revision, apps []*planner.App, opts SyncOptions) []AppResult {
+	projs := r.projects(ctx, rev.Source)
 	sorted := slices.Clone(apps)
 	slices.SortStableFunc(sorted, planner.CompareAppOrder)
 	var out []AppResult
@@ -78,7 +84,7 @@ func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.
 			}
 			continue
 		}
-		results := r.syncGroup(ctx, src, inv, group, projs, opts)
+		results := r.syncGroup(ctx, rev, group, projs, opts)
 		for _, res := range results {
 			if res.Err != nil {
 				failed = true
@@ -90,7 +96,7 @@ func (r *Reconciler) Sync(ctx context.Context, src planner.Source, inv *planner.
 }
 
 // syncGroup plans and syncs apps of one wave in parallel.
-func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *planner.Inventory, group []*planner.App, projs trustedProjects, opts SyncOptions) []AppResult {
+func (r *Reconciler) syncGroup(ctx context.Context, rev *planner.Revision, group []*planner.App, projs trustedProjects, opts SyncOptions) []AppResult {
 	results := make([]AppResult, len(group))
 	var reqs []applier.SyncRequest
 	var idx []int
@@ -100,7 +106,7 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 			results[i].Err = err
 			continue
 		}
-		plan, err := r.Planner.Plan(ctx, inv, src.Repo, a)
+		plan, err := rev.Plan(ctx, a)
 		if err == nil {
 			err = r.admitObjects(ctx, projs, a, plan.Objects)
 		}
@@ -108,7 +114,7 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 			results[i].Err = err
 			continue
 		}
-		if len(plan.Objects) == 0 && inv.HoldsApps(a) {
+		if len(plan.Objects) == 0 && rev.Inventory.HoldsApps(a) {
 			continue // an app of apps deploys its children, which are apps themselves
 		}
 		prune := opts.Prune
@@ -116,7 +122,7 @@ func (r *Reconciler) syncGroup(ctx context.Context, src planner.Source, inv *pla
 		if au != nil && au.Prune {
 			prune = true
 		}
-		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: src.Revision, Sources: planner.OtherSources(plan.Sources),
+		reqs = append(reqs, applier.SyncRequest{App: a, Objects: plan.Objects, Revision: rev.Source.Revision, Sources: planner.OtherSources(plan.Sources),
 			Trigger: opts.Trigger, Initiator: opts.Initiator, Prune: prune, DryRun: opts.DryRun, Resume: opts.Resume,
 			RefuseEmpty: opts.automated() && au != nil && !au.AllowEmpty})
 		idx = append(idx, i)

@@ -108,16 +108,14 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 		return exitWith(2, err)
 	}
 	if f.live {
-		l, err := loadLive(ctx, &f.repoFlags, f.dataDir)
+		// The report holds both revisions, discovered and rendered once:
+		// the live diff reads them, and nothing is discovered again.
+		l, err := attachLive(ctx, &workspace{opened: o, planner: p}, &f.repoFlags, f.dataDir)
 		if err != nil {
 			return exitWith(2, err)
 		}
-		defer l.Close()
-		inv, err := p.Discover(ctx, head)
-		if err != nil {
-			return exitWith(2, err)
-		}
-		l.reconciler.LiveDiff(ctx, rep, head, inv, reconcile.LiveDiffOptions{})
+		defer l.closeClusters()
+		l.reconciler.LiveDiff(ctx, rep, reconcile.LiveDiffOptions{})
 	}
 	return finishDiff(cmd, rep, f)
 }
@@ -136,7 +134,7 @@ func runLiveDiff(cmd *cobra.Command, f *diffFlags) error {
 			apps = append(apps, a)
 		}
 	}
-	rep := l.reconciler.LiveReport(cmd.Context(), l.src, l.inv, apps)
+	rep := l.reconciler.LiveReport(cmd.Context(), l.planner.NewRevision(l.src, l.inv), apps)
 	return finishDiff(cmd, rep, f)
 }
 

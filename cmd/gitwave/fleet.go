@@ -114,18 +114,29 @@ func loadLive(ctx context.Context, f *repoFlags, dataDir string) (*live, error) 
 	if err != nil {
 		return nil, err
 	}
-	l := &live{workspace: w}
-	if l.store, err = openStore(ctx, w.cfg, dataDir); err != nil {
+	l, err := attachLive(ctx, w, f, dataDir)
+	if err != nil {
 		w.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// attachLive opens the store and reaches the clusters for w, which it
+// neither discovers nor closes: closeClusters undoes it.
+func attachLive(ctx context.Context, w *workspace, f *repoFlags, dataDir string) (*live, error) {
+	l := &live{workspace: w}
+	var err error
+	if l.store, err = openStore(ctx, w.cfg, dataDir); err != nil {
 		return nil, err
 	}
 	ccs, _, err := clusterConfigs(w.cfg, f.kubeconfig)
 	if err != nil {
-		l.Close()
+		l.closeClusters()
 		return nil, err
 	}
 	if l.fleet, err = applier.NewFleet(ccs, applier.FleetOptions{Manager: applier.Options{Store: l.store}}); err != nil {
-		l.Close()
+		l.closeClusters()
 		return nil, err
 	}
 	l.reconciler = &reconcile.Reconciler{Planner: w.planner, Fleet: l.fleet, History: l.store,
@@ -133,12 +144,17 @@ func loadLive(ctx context.Context, f *repoFlags, dataDir string) (*live, error) 
 	return l, nil
 }
 
-func (l *live) Close() {
+// closeClusters closes what attachLive opened.
+func (l *live) closeClusters() {
 	if l.fleet != nil {
 		l.fleet.Close()
 	}
 	if l.store != nil {
 		_ = l.store.Close()
 	}
+}
+
+func (l *live) Close() {
+	l.closeClusters()
 	l.workspace.Close()
 }

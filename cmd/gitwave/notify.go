@@ -108,7 +108,7 @@ func printProbes(cmd *cobra.Command, trigger string, probes []notify.Probe) erro
 
 // pickApp finds the app on one cluster.
 func pickApp(apps []*planner.App, name, cluster string) (*planner.App, error) {
-	found := selectApps(apps, name, cluster)
+	found := planner.SelectApps(apps, name, cluster)
 	var clusters []string
 	for _, a := range found {
 		clusters = append(clusters, a.Cluster.Name)

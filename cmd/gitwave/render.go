@@ -23,7 +23,7 @@ func newRenderCmd() *cobra.Command {
 				return exitWith(2, err)
 			}
 			defer w.Close()
-			apps := selectApps(w.inv.Apps, args[0], cluster)
+			apps := w.inv.Select(args[0], cluster)
 			if len(apps) == 0 {
 				return exitWith(2, fmt.Errorf("no app %q%s in %s at %s", args[0], onCluster(cluster), f.repo, w.src.Revision))
 			}
@@ -56,16 +56,6 @@ func onCluster(c string) string {
 		return ""
 	}
 	return " on cluster " + c
-}
-
-func selectApps(apps []*planner.App, name, cluster string) []*planner.App {
-	var out []*planner.App
-	for _, a := range apps {
-		if a.Name == name && (cluster == "" || a.Cluster.Name == cluster) {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // printPlan writes an app's objects as a YAML stream, each headed by its

@@ -43,6 +43,9 @@ func (s *sopsFlag) keys(cfg *config.Config) (*sopsage.Keys, error) {
 func newPlanner(lim planner.Limits, keys *sopsage.Keys) *planner.Planner {
 	p := &planner.Planner{Limits: lim}
 	p.Renderer.Options.Decrypter = keys
+	if plannerSeam != nil {
+		plannerSeam(p)
+	}
 	return p
 }
 

@@ -193,6 +193,9 @@ func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.
 		}
 	}
 	src.Config, src.RepoURL, src.Repositories = rc, rc.RepoURL, o.sources
+	if sourcesSeam != nil {
+		src.Repositories = sourcesSeam(src.Repositories)
+	}
 	_, src.Clusters, err = clusterConfigs(o.cfg, f.kubeconfig)
 	return src, err
 }

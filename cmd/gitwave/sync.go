@@ -29,7 +29,7 @@ func newSyncCmd() *cobra.Command {
 			defer l.Close()
 			var apps = l.inv.Apps[:0:0]
 			for _, name := range args {
-				found := selectApps(l.inv.Apps, name, cluster)
+				found := l.inv.Select(name, cluster)
 				if len(found) == 0 {
 					return exitWith(2, fmt.Errorf("no app %q%s in %s at %s", name, onCluster(cluster), f.repo, l.src.Revision))
 				}

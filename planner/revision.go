@@ -1,0 +1,117 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Revision is one revision as one job planned it: its Source, the
+// Inventory discovered from it, and the plan of each app, made once however
+// many steps of the job ask for it (the render diff, the AppProject check,
+// the live diff, the sync). It is safe for concurrent use.
+//
+// Decision: what the planner computed travels in the Report it returns
+// (Report.BaseRevision, Report.HeadRevision) rather than in a cache owned
+// by reconcile. A Report is already the one value that bot, cmd and
+// reconcile hand each other for a job, so the work goes wherever the
+// report goes and lives exactly as long; a cache keyed by revision would
+// would need an owner, a size and an eviction.
+type Revision struct {
+	// Source is the repository at the revision.
+	Source Source
+	// Inventory is every app Source produces.
+	Inventory *Inventory
+
+	p        *Planner
+	depsOnce sync.Once
+	deps     *dependencyIndex
+
+	mu    sync.Mutex
+	plans map[*App]*planned
+}
+
+// planned is one app's plan, made once.
+type planned struct {
+	mu   sync.Mutex
+	done bool
+	plan *AppPlan
+	err  error
+}
+
+// NewRevision holds an inventory already discovered from src, so that its
+// apps are planned once each through Plan.
+func (p *Planner) NewRevision(src Source, inv *Inventory) *Revision {
+	return &Revision{Source: src, Inventory: inv, p: p, plans: map[*App]*planned{}}
+}
+
+// DiscoverRevision discovers src. With a sibling discovered from Sources
+// sharing their Repositories, each other repository and chart is read once
+// for both, so that both see it at the same commit; sibling may be nil.
+func (p *Planner) DiscoverRevision(ctx context.Context, src Source, sibling *Revision) (*Revision, error) {
+	rd := newSourceReader(src)
+	if sibling != nil && sibling.Inventory != nil && sibling.Inventory.reader != nil &&
+		sameRepositories(sibling.Source.Repositories, src.Repositories) {
+		rd.memo = sibling.Inventory.reader.memo
+	}
+	inv, err := p.discover(ctx, rd, src)
+	if err != nil {
+		return nil, err
+	}
+	return p.NewRevision(src, inv), nil
+}
+
+// discoverPair discovers base and head in parallel, sharing one reader
+// memo when they share their Repositories.
+func (p *Planner) discoverPair(ctx context.Context, base, head Source) (*Revision, *Revision, error) {
+	var invBase, invHead *Inventory
+	rdBase, rdHead := newSourceReader(base), newSourceReader(head)
+	if sameRepositories(base.Repositories, head.Repositories) {
+		rdBase.memo = rdHead.memo
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
+	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	return p.NewRevision(base, invBase), p.NewRevision(head, invHead), nil
+}
+
+// Plan is Planner.Plan for an app of the revision's Inventory, made once:
+// a later call for the same app returns the same plan (or error) without
+// rendering again. A plan abandoned because ctx ended is not kept. The
+// plan's objects are shared: callers must not modify them.
+func (r *Revision) Plan(ctx context.Context, app *App) (*AppPlan, error) {
+	if r == nil {
+		return nil, fmt.Errorf("plan %s on %s: no revision was discovered", app.Name, app.Cluster.Name)
+	}
+	r.mu.Lock()
+	e, ok := r.plans[app]
+	if !ok {
+		e = &planned{}
+		r.plans[app] = e
+	}
+	r.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return e.plan, e.err
+	}
+	plan, err := r.p.Plan(ctx, r.Inventory, r.Source.Repo, app)
+	if err != nil && ctx.Err() != nil {
+		return nil, err
+	}
+	e.plan, e.err, e.done = plan, err, true
+	return plan, err
+}
+
+// Dependencies is the package-level Dependencies for an app of this
+// revision, worked out through one index per revision, so that each
+// Chart.yaml and kustomization is read once however many apps share it.
+func (r *Revision) Dependencies(app *App) []string {
+	r.depsOnce.Do(func() { r.deps = newDependencyIndex(r.Source.Repo, r.Source.RepoURL) })
+	return r.deps.Dependencies(app)
+}
