@@ -3,80 +3,12 @@ package gitrepo
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/cgi"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gitwave/gitwave/hack/gitserver"
 )
-
-// authGitServer serves one repository over smart HTTP with the real git
-// http-backend, pushes included, and admits only the token currently valid,
-// as a Git host admits an installation token until it expires.
-type authGitServer struct {
-	url  string
-	bare *testRepo
-
-	mu    sync.Mutex
-	valid string
-	seen  []string // the password of every request
-}
-
-func newAuthGitServer(t *testing.T, up *testRepo) *authGitServer {
-	t.Helper()
-	root := t.TempDir()
-	bare := &testRepo{t: t, dir: filepath.Join(root, "org", "repo.git")}
-	if err := os.MkdirAll(bare.dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bare.git("clone", "--quiet", "--bare", up.dir, ".")
-	bare.git("config", "http.receivepack", "true")
-	execPath, err := exec.Command("git", "--exec-path").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	backend := &cgi.Handler{
-		Path: filepath.Join(strings.TrimSpace(string(execPath)), "git-http-backend"),
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=" + os.DevNull},
-	}
-	s := &authGitServer{bare: bare}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, pw, _ := r.BasicAuth()
-		s.mu.Lock()
-		s.seen = append(s.seen, pw)
-		ok := pw != "" && pw == s.valid
-		s.mu.Unlock()
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-			http.Error(w, "bad credentials", http.StatusUnauthorized)
-			return
-		}
-		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	s.url = srv.URL + "/org/repo.git"
-	return s
-}
-
-// rotate makes token the only one the server admits.
-func (s *authGitServer) rotate(token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.valid = token
-}
-
-// passwords returns the passwords received since the last call.
-func (s *authGitServer) passwords() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	got := s.seen
-	s.seen = nil
-	return got
-}
 
 // tokenSource hands out the token the test last issued and counts calls.
 type tokenSource struct {
@@ -107,44 +39,45 @@ func TestTokenSourceRotatedBetweenCalls(t *testing.T) {
 	up := newTestRepo(t)
 	up.write(map[string]string{"apps/web/values.yaml": "image: v1\n"})
 	first := up.commit("deploy v1")
-	srv := newAuthGitServer(t, up)
+	srv := gitserver.New(t)
+	url, bare := srv.AddClone(t, "org/repo.git", up.dir)
 	ts := &tokenSource{}
 	cache := t.TempDir()
 	ctx := testContext(t)
 
-	srv.rotate("ghs_first")
+	srv.Rotate("ghs_first")
 	ts.issue("ghs_first")
-	repo := openRepo(t, Options{Location: srv.url, CacheDir: cache, TokenSource: ts.get})
+	repo := openRepo(t, Options{Location: url, CacheDir: cache, TokenSource: ts.get})
 	if sha, err := repo.Resolve(ctx, "main"); err != nil || sha != first {
 		t.Fatalf("Resolve(main) after the clone = %s, %v; want %s", sha, err, first)
 	}
-	assertOnly(t, srv.passwords(), "ghs_first")
+	assertOnly(t, srv.Passwords(), "ghs_first")
 
 	// The host revokes the first token; the next fetch must use the second.
-	srv.rotate("ghs_second")
+	srv.Rotate("ghs_second")
 	ts.issue("ghs_second")
 	up.write(map[string]string{"apps/web/values.yaml": "image: v2\n"})
 	second := up.commit("deploy v2")
-	up.git("push", "--quiet", srv.bare.dir, "main")
+	up.git("push", "--quiet", bare, "main")
 	if err := repo.Fetch(ctx); err != nil {
 		t.Fatalf("Fetch after the token rotated: %v", err)
 	}
 	if sha, err := repo.Resolve(ctx, second); err != nil || sha != second {
 		t.Fatalf("Resolve(%s) after the fetch = %s, %v", second, sha, err)
 	}
-	assertOnly(t, srv.passwords(), "ghs_second")
+	assertOnly(t, srv.Passwords(), "ghs_second")
 
 	// And a push, later still, the third.
-	srv.rotate("ghs_third")
+	srv.Rotate("ghs_third")
 	ts.issue("ghs_third")
 	sha, err := repo.RevertOnBranch(ctx, second, []string{second}, "gitwave/rollback-web", "")
 	if err != nil {
 		t.Fatalf("RevertOnBranch after the token rotated: %v", err)
 	}
-	if got := srv.bare.git("rev-parse", "refs/heads/gitwave/rollback-web"); got != sha {
+	if got := strings.TrimSpace(gitIn(t, bare, "rev-parse", "refs/heads/gitwave/rollback-web")); got != sha {
 		t.Errorf("upstream branch at %s, want the pushed revert %s", got, sha)
 	}
-	assertOnly(t, srv.passwords(), "ghs_third")
+	assertOnly(t, srv.Passwords(), "ghs_third")
 	if ts.issued < 3 {
 		t.Errorf("token source asked %d times for a clone, a fetch and a push", ts.issued)
 	}
@@ -173,10 +106,11 @@ func TestTokenSourceFailures(t *testing.T) {
 	up := newTestRepo(t)
 	up.write(map[string]string{"a.yaml": "a: 1\n"})
 	up.commit("one")
-	srv := newAuthGitServer(t, up)
-	srv.rotate("ghs_valid")
+	srv := gitserver.New(t)
+	url, _ := srv.AddClone(t, "org/repo.git", up.dir)
+	srv.Rotate("ghs_valid")
 	ts := &tokenSource{token: "ghs_valid"}
-	repo := openRepo(t, Options{Location: srv.url, CacheDir: t.TempDir(), TokenSource: ts.get})
+	repo := openRepo(t, Options{Location: url, CacheDir: t.TempDir(), TokenSource: ts.get})
 	ctx := testContext(t)
 
 	ts.issue("ghs_expired_s3cr3t")
