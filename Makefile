@@ -20,7 +20,8 @@ test:
 # that would start local clusters (localcluster.RequireBinaries), and the
 # PostgreSQL tests skip without GITWAVE_TEST_POSTGRES_DSN.
 test-unit:
-	$(GO) test -short -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/... ./ui/
+	$(GO) test -short -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/... ./ui/ \
+		./store/ ./applier/... ./reconcile/...
 
 bench:
 	hack/bench.sh
