@@ -164,7 +164,7 @@ func (r *Repo) runRemote(ctx context.Context, c gitCall) ([]byte, error) {
 	if r.opts.TokenSource != nil {
 		token, err := r.opts.TokenSource(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("token for %s: %w", r.loc, err)
+			return nil, fmt.Errorf("get a token: %w", err)
 		}
 		if token != "" {
 			ge := r.tokenless.withBasicAuth(r.loc, r.opts.TokenUser, token)
