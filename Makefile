@@ -16,9 +16,12 @@ demo:
 test:
 	hack/test.sh
 
-# Tests that need neither clusters nor PostgreSQL.
+# Tests that need neither clusters nor PostgreSQL: -short skips every test
+# that would start local clusters (localcluster.RequireBinaries), and the
+# PostgreSQL tests skip without GITWAVE_TEST_POSTGRES_DSN.
 test-unit:
-	$(GO) test -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/... ./ui/
+	$(GO) test -short -race ./planner/... ./policies/... ./gitrepo/... ./sources/... ./bot/... ./config/... ./cmd/... ./notify/... ./ui/ \
+		./store/ ./applier/... ./reconcile/...
 
 bench:
 	hack/bench.sh

@@ -11,12 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gitwave/gitwave/applier/record"
 	"github.com/gitwave/gitwave/planner"
-	"github.com/gitwave/gitwave/store"
 )
 
 // Recorder is what Sync needs from the store: a guarded sync record and the
-// app's inventory on the cluster. *store.Store implements it.
+// app's inventory on the cluster. Its values are the record package's, which
+// *store.Store implements it with, so that applier never imports the store.
 type Recorder interface {
 	// BeginSync records a running sync and returns its id; it fails when
 	// the app already has a sync running on the cluster.
@@ -35,21 +36,19 @@ type Recorder interface {
 	// TerminateRequested reports whether, and by whom, a running sync was
 	// asked to stop.
 	TerminateRequested(ctx context.Context, id int64) (by string, requested bool, err error)
-	// LastResult returns the newest record of the app on the cluster.
+	// LastResult returns the newest record of the app on the cluster, or
+	// an error wrapping record.ErrNotFound when it has none.
 	LastResult(ctx context.Context, app, cluster string) (SyncRecord, error)
 }
 
-// SyncRecord is one sync as the store keeps it.
-type SyncRecord = store.SyncRecord
+// SyncRecord is one sync as a Recorder keeps it.
+type SyncRecord = record.Sync
 
 // ObjectResult is one object's outcome in a sync record.
-type ObjectResult = store.ObjectResult
+type ObjectResult = record.ObjectResult
 
 // InventoryEntry is one object of an app's inventory.
-type InventoryEntry = store.InventoryEntry
-
-// *store.Store is the Recorder gitwave runs with.
-var _ Recorder = (*store.Store)(nil)
+type InventoryEntry = record.InventoryEntry
 
 // finishTimeout bounds the store writes at the end of a sync; they run even
 // when the sync's context was cancelled, so a terminated sync is recorded.

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gitwave/gitwave/applier/record"
 	"github.com/gitwave/gitwave/planner"
-	"github.com/gitwave/gitwave/store"
 )
 
 // RemoveRequest asks RemoveApp to finish an app that the repository no
@@ -44,9 +44,12 @@ type Removal struct {
 
 // The removal phases, as history records them.
 const (
-	SyncDeleted  SyncPhase = store.PhaseDeleted
-	SyncOrphaned SyncPhase = store.PhaseOrphaned
+	SyncDeleted  SyncPhase = "Deleted"
+	SyncOrphaned SyncPhase = "Orphaned"
 )
+
+// triggerRemoved is the trigger a removal is recorded with.
+const triggerRemoved = "removed"
 
 // RemoveApp deletes (Cascade) or orphans the objects of the app's
 // inventory on this cluster and records it in history. It is idempotent: an
@@ -65,11 +68,11 @@ func (m *Manager) RemoveApp(ctx context.Context, req RemoveRequest, progress fun
 	}
 	last, err := m.opts.Store.LastResult(ctx, req.App, m.opts.Cluster)
 	switch {
-	case errors.Is(err, store.ErrNotFound) && len(entries) == 0:
+	case errors.Is(err, record.ErrNotFound) && len(entries) == 0:
 		return &Removal{Message: "never deployed on this cluster: nothing to remove"}, nil
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, record.ErrNotFound):
 		return nil, fmt.Errorf("%s: %w", where, err)
-	case last.Phase == store.PhaseDeleted || last.Phase == store.PhaseOrphaned:
+	case last.Phase == string(SyncDeleted) || last.Phase == string(SyncOrphaned):
 		return &Removal{ID: last.ID, Phase: SyncPhase(last.Phase), AlreadyDone: true, Message: last.Message}, nil
 	}
 	initiator := req.Initiator
@@ -77,7 +80,7 @@ func (m *Manager) RemoveApp(ctx context.Context, req RemoveRequest, progress fun
 		initiator = "gitwave"
 	}
 	id, err := m.opts.Store.BeginSync(ctx, SyncRecord{App: req.App, Cluster: m.opts.Cluster, Revision: req.Revision,
-		Trigger: store.TriggerRemoved, Initiator: initiator, StartedAt: m.opts.Clock.Now()})
+		Trigger: triggerRemoved, Initiator: initiator, StartedAt: m.opts.Clock.Now()})
 	if err != nil {
 		return nil, fmt.Errorf("%s: record start: %w", where, err)
 	}

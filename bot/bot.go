@@ -164,7 +164,7 @@ func New(opts Options) (*Bot, error) {
 	}
 	b.sources = newServedSources(b)
 	b.mirrors = newMirrors(opts.GitDir, opts.Clusters, b.sources, opts.Logger)
-	b.mirrors.ops, b.mirrors.more = opts.Ops, opts.MoreClusters
+	b.mirrors.ops, b.mirrors.more, b.mirrors.hosts = opts.Ops, opts.MoreClusters, b.hosts
 	for _, r := range opts.Repos {
 		if r.Host == "none" {
 			continue

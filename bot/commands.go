@@ -88,7 +88,7 @@ func (b *Bot) runDiff(ctx context.Context, t *task, pr PR, _ *Command) (string, 
 // An open pull request's head must also pass the rules of syncgate.go. A
 // sync lifts the rollback pin of what it deployed.
 func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string, error) {
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return "", err
 	}

@@ -44,7 +44,7 @@ func (b *Bot) deploySource(ctx context.Context, t *task, co *checkout) error {
 	if d.pr != nil {
 		changedTo = d.pr.HeadSHA
 	}
-	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
+	if d.files, err = co.git.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
 		return err
 	}
 	roots, err := b.rootsRepos(ctx, t, t.repo)

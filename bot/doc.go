@@ -20,8 +20,10 @@
 //     completed is never run again. Jobs of one pull request share the key
 //     "pr:REPO#N" and run in order; deployments of one repository share
 //     "deploy:REPO"; different keys run in parallel.
-//   - Each job fetches the repository into a bare mirror (repos.go) with a
-//     fresh clone token, and reads trees at full commit SHAs.
+//   - Each job fetches the repository into its bare mirror (repos.go)
+//     through the repository's one long-lived handle, which asks the host
+//     for a clone token on every fetch and push, and reads trees, changed
+//     files and merge bases from Git at full commit SHAs.
 //   - A pull request (pr.go) is diffed from its merge base to its head,
 //     against the live clusters where they answer, checked against the
 //     policy read from the default branch, and reported in one comment found

@@ -91,11 +91,7 @@ type Event struct {
 	Action string `json:"action,omitempty"`
 	// Repo is owner/name on GitHub, group/project on GitLab.
 	Repo string `json:"repo"`
-	// CloneURL is the repository's clone URL as the host gives it.
-	CloneURL string `json:"cloneURL,omitempty"`
-	// DefaultBranch is the repository's default branch.
-	DefaultBranch string `json:"defaultBranch,omitempty"`
-	PR            *PR    `json:"pr,omitempty"`
+	PR   *PR    `json:"pr,omitempty"`
 	// Ref and After are the pushed branch, as a bare name ("main", never
 	// "refs/heads/main"), and its new head, for pushes.
 	Ref   string `json:"ref,omitempty"`

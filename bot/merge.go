@@ -38,7 +38,7 @@ type deployment struct {
 // the automated apps it changed, when its author holds the path grants of
 // the policy the default branch had just before it.
 func (b *Bot) onDeploy(ctx context.Context, t *task) error {
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (b *Bot) deploymentOf(ctx context.Context, t *task, co *checkout) (*deploym
 	if d.pr != nil {
 		changedTo = d.pr.HeadSHA
 	}
-	if d.files, err = co.reader.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
+	if d.files, err = co.git.ChangedFiles(ctx, gate.forkBase, changedTo); err != nil {
 		return nil, err
 	}
 	if d.base, err = co.source(ctx, gate.forkBase); err != nil {

@@ -35,7 +35,7 @@ func (b *Bot) gateOfMerge(ctx context.Context, co *checkout, pr *PR, merge, prHe
 	if merge == prHead {
 		return b.fastForwardGate(ctx, co, pr, prHead)
 	}
-	c, err := co.reader.Commit(ctx, merge)
+	c, err := co.git.Commit(ctx, merge)
 	if err != nil {
 		return mergeGate{}, err
 	}
@@ -43,7 +43,7 @@ func (b *Bot) gateOfMerge(ctx context.Context, co *checkout, pr *PR, merge, prHe
 		return mergeGate{}, permanent(fmt.Errorf("merge %s of #%d has no parent", short(merge), pr.Number))
 	}
 	first := c.Parents[0]
-	mb, err := co.reader.MergeBase(ctx, first, prHead)
+	mb, err := co.git.MergeBase(ctx, first, prHead)
 	if err != nil {
 		return mergeGate{}, err
 	}
@@ -51,7 +51,7 @@ func (b *Bot) gateOfMerge(ctx context.Context, co *checkout, pr *PR, merge, prHe
 	if slices.Contains(c.Parents[1:], prHead) {
 		return g, nil // a merge commit
 	}
-	replayed, err := co.reader.CommitsBetween(ctx, mb, prHead, gitrepo.CommitsOptions{NoMerges: true, Limit: maxPolicyWalk + 1})
+	replayed, err := co.git.CommitsBetween(ctx, mb, prHead, gitrepo.CommitsOptions{NoMerges: true, Limit: maxPolicyWalk + 1})
 	if err != nil {
 		return mergeGate{}, err
 	}
@@ -81,11 +81,11 @@ func (b *Bot) fastForwardGate(ctx context.Context, co *checkout, pr *PR, prHead 
 	if err != nil {
 		return mergeGate{}, err
 	}
-	mb, err := co.reader.MergeBase(ctx, base, prHead)
+	mb, err := co.git.MergeBase(ctx, base, prHead)
 	if err != nil {
 		return mergeGate{}, err
 	}
-	between, err := co.reader.CommitsBetween(ctx, mb, prHead, gitrepo.CommitsOptions{Limit: maxPolicyWalk + 1})
+	between, err := co.git.CommitsBetween(ctx, mb, prHead, gitrepo.CommitsOptions{Limit: maxPolicyWalk + 1})
 	if err != nil {
 		return mergeGate{}, err
 	}
@@ -103,10 +103,10 @@ func walkFirstParents(ctx context.Context, co *checkout, start, fork string, lim
 	var out []string
 	for sha := start; len(out) < limit; {
 		out = append(out, sha)
-		if old, err := co.reader.IsAncestor(ctx, sha, fork); err != nil || old {
+		if old, err := co.git.IsAncestor(ctx, sha, fork); err != nil || old {
 			return out, err
 		}
-		c, err := co.reader.Commit(ctx, sha)
+		c, err := co.git.Commit(ctx, sha)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func walkFirstParents(ctx context.Context, co *checkout, start, fork string, lim
 func commitIdentities(ctx context.Context, co *checkout, shas []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, sha := range shas {
-		c, err := co.reader.Commit(ctx, sha)
+		c, err := co.git.Commit(ctx, sha)
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func (b *Bot) refreshDiff(ctx context.Context, t *task, pr PR) error {
 		Description: "gitwave is rendering the apps this change touches"}); err != nil {
 		return err
 	}
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (b *Bot) diffPR(ctx context.Context, t *task, co *checkout, pr PR) (*prDiff
 		return nil, err
 	}
 	d := &prDiff{}
-	if d.files, err = co.reader.ChangedFiles(ctx, mergeBase, head); err != nil {
+	if d.files, err = co.git.ChangedFiles(ctx, mergeBase, head); err != nil {
 		return nil, err
 	}
 	renderStart := time.Now()
@@ -192,7 +192,7 @@ func prRange(ctx context.Context, t *task, co *checkout, pr PR) (head, baseRef, 
 	if err != nil {
 		return "", "", "", err
 	}
-	if mergeBase, err = co.reader.MergeBase(ctx, baseTip, head); err != nil {
+	if mergeBase, err = co.git.MergeBase(ctx, baseTip, head); err != nil {
 		return "", "", "", err
 	}
 	return head, baseRef, mergeBase, nil

@@ -24,8 +24,7 @@ func (b *Bot) defaultBranchProjects(repo config.Repo) reconcile.ProjectsFunc {
 	var tip string
 	var cached *planner.Projects
 	return func(ctx context.Context, _ planner.Source) (*planner.Projects, error) {
-		h := b.hosts[repo.Host]
-		co, err := b.mirrors.fetch(ctx, h, repo)
+		co, err := b.mirrors.fetch(ctx, repo)
 		if err != nil {
 			return nil, err
 		}

@@ -214,7 +214,7 @@ func (b *Bot) desiredState(ctx context.Context, t *task) reconcile.Desired {
 
 // readHead fetches the repository and discovers its default branch's head.
 func (b *Bot) readHead(ctx context.Context, t *task) (planner.Source, *planner.Inventory, error) {
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return planner.Source{}, nil, err
 	}

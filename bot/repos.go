@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/gitrepo"
@@ -15,10 +14,10 @@ import (
 )
 
 // mirrors keeps one bare Git mirror per served repository under one
-// directory. Each job fetches with a fresh clone token (GitHub installation
-// tokens live an hour); trees are read through one long-lived reader per
-// repository, which never fetches, so that the reconciler's cached trees
-// stay readable.
+// directory, read and written through one long-lived handle per repository.
+// The handle asks the repository's host for a clone token on every fetch and
+// push (GitHub installation tokens live an hour), so that the reconciler's
+// cached trees stay readable and no token outlives its job.
 type mirrors struct {
 	dir      string
 	clusters []planner.Cluster
@@ -27,85 +26,93 @@ type mirrors struct {
 	log     *slog.Logger
 	ops     *OpsMetrics // counts fetches; nil counts none
 	more    func() []planner.Cluster
+	// hosts issue the clone tokens, by Host.Name.
+	hosts map[string]Host
 
-	mu      sync.Mutex
-	readers map[string]*gitrepo.Repo // by URL
+	mu    sync.Mutex
+	repos map[string]*gitrepo.Repo // by URL
 }
 
 func newMirrors(dir string, clusters []planner.Cluster, sources planner.Repositories, log *slog.Logger) *mirrors {
-	return &mirrors{dir: dir, clusters: clusters, sources: sources, log: log, readers: map[string]*gitrepo.Repo{}}
+	return &mirrors{dir: dir, clusters: clusters, sources: sources, log: log, repos: map[string]*gitrepo.Repo{}}
 }
 
 // checkout is a served repository fetched for one job.
 type checkout struct {
 	repo config.Repo
-	// fresh holds this job's clone token: name lookups and pushes.
-	fresh *gitrepo.Repo
-	// reader reads trees, changed files and merge bases at full SHAs.
-	reader *gitrepo.Repo
-	m      *mirrors
+	// git is the repository's handle: trees, changed files, merge bases,
+	// name lookups and pushes.
+	git *gitrepo.Repo
+	m   *mirrors
 }
 
-// fetch brings the mirror of repo up to date with a fresh token from h.
-func (m *mirrors) fetch(ctx context.Context, h Host, repo config.Repo) (*checkout, error) {
-	token, err := h.CloneToken(ctx, repo.Name)
+// fetch brings the mirror of repo up to date with a token from its host.
+func (m *mirrors) fetch(ctx context.Context, repo config.Repo) (*checkout, error) {
+	g, err := m.open(ctx, repo)
 	if err != nil {
-		return nil, fmt.Errorf("clone token for %s: %w", repo.Name, err)
+		return nil, err
 	}
-	opts := gitrepo.Options{Location: repo.URL, CacheDir: m.dir, Token: token, Logger: m.log}
-	if h.Name() == "gitlab" {
-		opts.TokenUser = "oauth2"
-	}
-	fresh, err := gitrepo.Open(ctx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", repo.Name, err)
-	}
-	err = fresh.Fetch(ctx)
+	err = g.Fetch(ctx)
 	m.ops.ObserveFetch(repo.Name, err)
 	if err != nil {
-		fresh.Close()
 		return nil, err
 	}
-	reader, err := m.reader(ctx, repo)
-	if err != nil {
-		fresh.Close()
-		return nil, err
-	}
-	return &checkout{repo: repo, fresh: fresh, reader: reader, m: m}, nil
+	return &checkout{repo: repo, git: g, m: m}, nil
 }
 
-// reader returns the long-lived reader of repo, opening it once the mirror
-// exists.
-func (m *mirrors) reader(ctx context.Context, repo config.Repo) (*gitrepo.Repo, error) {
+// open returns the handle of repo, opening (and the first time cloning) it
+// once. A name it resolves within servedRefresh of a fetch is looked up
+// without fetching again: every job fetches first.
+func (m *mirrors) open(ctx context.Context, repo config.Repo) (*gitrepo.Repo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r := m.readers[repo.URL]; r != nil {
+	if r := m.repos[repo.URL]; r != nil {
 		return r, nil
 	}
-	r, err := gitrepo.Open(ctx, gitrepo.Options{Location: repo.URL, CacheDir: m.dir,
-		FetchInterval: 100 * 365 * 24 * time.Hour, Logger: m.log})
+	opts := gitrepo.Options{Location: repo.URL, CacheDir: m.dir, FetchInterval: servedRefresh,
+		TokenSource: m.tokenSource(repo), Logger: m.log}
+	if repo.Host == "gitlab" {
+		opts.TokenUser = "oauth2"
+	}
+	r, err := gitrepo.Open(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", repo.Name, err)
 	}
-	m.readers[repo.URL] = r
+	m.repos[repo.URL] = r
 	return r, nil
 }
 
-// Close closes every reader.
-func (m *mirrors) Close() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for url, r := range m.readers {
-		_ = r.Close()
-		delete(m.readers, url)
+// tokenSource asks repo's host for a clone token on each call; a repository
+// of no served host needs none.
+func (m *mirrors) tokenSource(repo config.Repo) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		h := m.hosts[repo.Host]
+		if h == nil {
+			return "", nil
+		}
+		token, err := h.CloneToken(ctx, repo.Name)
+		if err != nil {
+			return "", fmt.Errorf("clone token for %s: %w", repo.Name, err)
+		}
+		return token, nil
 	}
 }
 
-// sourceFunc reads repo at a revision through its reader, for the
+// Close closes every handle.
+func (m *mirrors) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for url, r := range m.repos {
+		_ = r.Close()
+		delete(m.repos, url)
+	}
+}
+
+// sourceFunc reads repo at a revision through its handle, for the
 // reconciler's drift checks (which run after a fetch).
 func (m *mirrors) sourceFunc(repo config.Repo) reconcile.SourceFunc {
 	return func(ctx context.Context, rev string) (planner.Source, error) {
-		r, err := m.reader(ctx, repo)
+		r, err := m.open(ctx, repo)
 		if err != nil {
 			return planner.Source{}, err
 		}
@@ -138,18 +145,19 @@ func (m *mirrors) source(ctx context.Context, r *gitrepo.Repo, repo config.Repo,
 	return src, nil
 }
 
-// Close releases the job's token-holding repository.
-func (c *checkout) Close() { _ = c.fresh.Close() }
+// Close ends the job's use of the checkout. The handle stays open for the
+// next job and holds no token, so there is nothing to release.
+func (c *checkout) Close() {}
 
 // resolve turns a branch or SHA into a full SHA, fetching a missing commit
 // by itself.
 func (c *checkout) resolve(ctx context.Context, rev string) (string, error) {
-	return c.fresh.Resolve(ctx, rev)
+	return c.git.Resolve(ctx, rev)
 }
 
 // source reads the repository at a full SHA.
 func (c *checkout) source(ctx context.Context, sha string) (planner.Source, error) {
-	return c.m.source(ctx, c.reader, c.repo, sha)
+	return c.m.source(ctx, c.git, c.repo, sha)
 }
 
 // short abbreviates a commit SHA for people.

@@ -29,7 +29,7 @@ type rollbackPlan struct {
 // that self-heal keeps it, and opens a revert pull request so that Git
 // says the same; merging that pull request or a later /sync lifts the pin.
 func (b *Bot) runRollback(ctx context.Context, t *task, _ PR, cmd *Command) (string, error) {
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return "", err
 	}
@@ -109,7 +109,7 @@ func (b *Bot) rollbackTarget(ctx context.Context, co *checkout, tip string, a *p
 	if to == "" {
 		return rp, fmt.Errorf("no successful deployment %d step(s) back in the history of %s on %s", cmd.Steps, a.Name, a.Cluster.Name)
 	}
-	merged, err := co.reader.IsAncestor(ctx, to, tip)
+	merged, err := co.git.IsAncestor(ctx, to, tip)
 	if err != nil {
 		return rp, err
 	}
@@ -152,7 +152,7 @@ func (b *Bot) rollbackOne(ctx context.Context, t *task, co *checkout, rp rollbac
 func (b *Bot) openRevert(ctx context.Context, t *task, co *checkout, tip, app string, commits []string, results []reconcile.AppResult) string {
 	branch := fmt.Sprintf("gitwave/rollback-%s-%d", app, time.Now().Unix())
 	msg := fmt.Sprintf("Revert %s to what it ran before (gitwave rollback)", app)
-	if _, err := co.fresh.RevertOnBranch(ctx, tip, commits, branch, msg); err != nil {
+	if _, err := co.git.RevertOnBranch(ctx, tip, commits, branch, msg); err != nil {
 		t.log.Warn("revert branch", "app", app, "error", err)
 		return fmt.Sprintf(":warning: the pin holds, but no revert PR could be made: %s. Revert by hand; `/sync` lifts the pin.", markdown.Code(err.Error()))
 	}

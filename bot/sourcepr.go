@@ -32,7 +32,7 @@ func (b *Bot) diffSourcePR(ctx context.Context, t *task, co *checkout, pr PR) (*
 		return nil, err
 	}
 	ch := &sourceChange{baseSHA: mergeBase, headSHA: head}
-	if ch.files, err = co.reader.ChangedFiles(ctx, mergeBase, head); err != nil {
+	if ch.files, err = co.git.ChangedFiles(ctx, mergeBase, head); err != nil {
 		return nil, err
 	}
 	if ch.base, err = b.pinOf(ctx, t.repo, co, baseRef, mergeBase); err != nil {

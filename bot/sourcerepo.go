@@ -81,7 +81,7 @@ func (b *Bot) rootsRepos(ctx context.Context, t *task, except config.Repo) ([]ro
 		if r.Host == "none" || (r.Host == except.Host && r.Name == except.Name) {
 			continue
 		}
-		co, err := b.mirrors.fetch(ctx, b.hosts[r.Host], r)
+		co, err := b.mirrors.fetch(ctx, r)
 		if err != nil {
 			closeAll(out)
 			return nil, err
@@ -135,7 +135,7 @@ func (b *Bot) pinnedAt(ctx context.Context, rr rootsRepo, pin *pinnedSource) (pl
 
 // pinOf pins source repository repo's branch to sha.
 func (b *Bot) pinOf(ctx context.Context, repo config.Repo, co *checkout, branch, sha string) (*pinnedSource, error) {
-	t, err := co.reader.Tree(ctx, sha)
+	t, err := co.git.Tree(ctx, sha)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (s *servedSources) Tree(ctx context.Context, repoURL, targetRevision string
 	if err != nil {
 		return nil, "", fmt.Errorf("%s at %s: %w", repoURL, rev, err)
 	}
-	r, err := s.b.mirrors.reader(ctx, repo)
+	r, err := s.b.mirrors.open(ctx, repo)
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,7 +68,7 @@ func (s *servedSources) Tree(ctx context.Context, repoURL, targetRevision string
 // is a full SHA already there or the mirror was fetched moments ago.
 func (s *servedSources) resolve(ctx context.Context, repo config.Repo, rev string) (string, error) {
 	if fullSHA.MatchString(rev) {
-		if r, err := s.b.mirrors.reader(ctx, repo); err == nil {
+		if r, err := s.b.mirrors.open(ctx, repo); err == nil {
 			if sha, err := r.Resolve(ctx, rev); err == nil {
 				return sha, nil
 			}
@@ -79,13 +79,13 @@ func (s *servedSources) resolve(ctx context.Context, repo config.Repo, rev strin
 	fresh := time.Since(s.fetched[key]) < servedRefresh
 	s.mu.Unlock()
 	if fresh {
-		if r, err := s.b.mirrors.reader(ctx, repo); err == nil {
+		if r, err := s.b.mirrors.open(ctx, repo); err == nil {
 			if sha, err := r.Resolve(ctx, rev); err == nil {
 				return sha, nil
 			}
 		}
 	}
-	co, err := s.b.mirrors.fetch(ctx, s.b.hosts[repo.Host], repo)
+	co, err := s.b.mirrors.fetch(ctx, repo)
 	if err != nil {
 		return "", err
 	}

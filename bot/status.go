@@ -15,7 +15,7 @@ import (
 // reconcile loop saved for the repository's apps, those the commenter may
 // get under the default branch's policy.
 func (b *Bot) runStatus(ctx context.Context, t *task, _ PR, cmd *Command) (string, error) {
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return "", err
 	}

@@ -68,11 +68,11 @@ func (b *Bot) prHeadRefusal(ctx context.Context, t *task, co *checkout, pr PR, h
 // prFiles are the files a pull request at head changes: from its merge base
 // with base to head, by Git.
 func prFiles(ctx context.Context, co *checkout, base, head string) ([]string, error) {
-	mb, err := co.reader.MergeBase(ctx, base, head)
+	mb, err := co.git.MergeBase(ctx, base, head)
 	if err != nil {
 		return nil, err
 	}
-	return co.reader.ChangedFiles(ctx, mb, head)
+	return co.git.ChangedFiles(ctx, mb, head)
 }
 
 // sameOnDefault checks rule 3: it keeps the apps that the default branch

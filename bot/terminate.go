@@ -22,7 +22,7 @@ func (b *Bot) runTerminate(ctx context.Context, t *task, _ PR, cmd *Command) (st
 	if err != nil {
 		return "", err
 	}
-	co, err := b.mirrors.fetch(ctx, t.host, t.repo)
+	co, err := b.mirrors.fetch(ctx, t.repo)
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,8 +32,8 @@ var droppedEnv = []string{
 	"GIT_TERMINAL_PROMPT=", "LC_ALL=",
 }
 
-// newGitEnv builds the environment for loc: no prompts, the C locale, the
-// token as an http.extraHeader scoped to the remote's origin, and the ssh key.
+// newGitEnv builds the environment for loc without credentials: no
+// prompts, the C locale, and the ssh key.
 func newGitEnv(loc location, o Options) gitEnv {
 	var ge gitEnv
 	for _, kv := range os.Environ() {
@@ -41,26 +42,6 @@ func newGitEnv(loc location, o Options) gitEnv {
 		}
 	}
 	ge.env = append(ge.env, "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never", "LC_ALL=C")
-	var user, password string
-	switch {
-	case o.Token != "":
-		user, password = o.TokenUser, o.Token
-	case loc.password != "":
-		user, password = loc.user, loc.password
-	case loc.user != "":
-		// A user part alone is a token spelled https://TOKEN@host.
-		user = loc.user
-		ge.secrets = append(ge.secrets, user)
-	}
-	if user+password != "" && (loc.scheme == "https" || loc.scheme == "http") {
-		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
-		ge.secrets = append(ge.secrets, password, cred)
-		ge.env = append(ge.env,
-			"GIT_CONFIG_COUNT=1",
-			"GIT_CONFIG_KEY_0=http."+originOf(loc.url)+".extraHeader",
-			"GIT_CONFIG_VALUE_0=Authorization: Basic "+cred,
-		)
-	}
 	if loc.scheme == "ssh" {
 		ssh := "ssh -o BatchMode=yes"
 		if o.SSHKeyFile != "" {
@@ -72,6 +53,40 @@ func newGitEnv(loc location, o Options) gitEnv {
 		ge.env = append(ge.env, "GIT_SSH_COMMAND="+ssh)
 	}
 	return ge
+}
+
+// withStaticCredentials returns ge with Options.Token, or else the URL's
+// credentials, as an http.extraHeader scoped to the remote's origin.
+func (ge gitEnv) withStaticCredentials(loc location, o Options) gitEnv {
+	switch {
+	case o.Token != "":
+		return ge.withBasicAuth(loc, o.TokenUser, o.Token)
+	case loc.password != "":
+		return ge.withBasicAuth(loc, loc.user, loc.password)
+	case loc.user != "":
+		// A user part alone is a token spelled https://TOKEN@host.
+		ge.secrets = append(slices.Clip(ge.secrets), loc.user)
+		return ge.withBasicAuth(loc, loc.user, "")
+	}
+	return ge
+}
+
+// withBasicAuth returns a copy of ge that sends user and password as HTTP
+// basic auth to loc's origin, and masks them. It returns ge itself for a
+// URL that is not http(s) or when both are empty.
+func (ge gitEnv) withBasicAuth(loc location, user, password string) gitEnv {
+	if user+password == "" || (loc.scheme != "https" && loc.scheme != "http") {
+		return ge
+	}
+	cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+	return gitEnv{
+		env: append(slices.Clip(ge.env),
+			"GIT_CONFIG_COUNT=1",
+			"GIT_CONFIG_KEY_0=http."+originOf(loc.url)+".extraHeader",
+			"GIT_CONFIG_VALUE_0=Authorization: Basic "+cred,
+		),
+		secrets: append(slices.Clip(ge.secrets), password, cred),
+	}
 }
 
 // originOf returns scheme://host[:port]/ of a URL, the scope git matches
@@ -103,6 +118,9 @@ type gitCall struct {
 	timeout time.Duration
 	// stdin, when set, feeds the process.
 	stdin io.Reader
+	// env, when set, replaces the Repo's environment: a network call's,
+	// with the credentials of the moment.
+	env *gitEnv
 }
 
 // run runs a git call and returns its standard output. Its error names the
@@ -111,16 +129,20 @@ type gitCall struct {
 func (r *Repo) run(ctx context.Context, c gitCall) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	ge := r.env
+	if c.env != nil {
+		ge = *c.env
+	}
 	cmd := exec.CommandContext(ctx, "git", c.args...)
 	cmd.Dir = c.dir
-	cmd.Env = r.env.env
+	cmd.Env = ge.env
 	cmd.Stdin = c.stdin
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r.opts.Logger.Debug("git", "repo", r.loc.String(), "args", r.env.redact(strings.Join(c.args, " ")),
+	r.opts.Logger.Debug("git", "repo", r.loc.String(), "args", ge.redact(strings.Join(c.args, " ")),
 		"duration", time.Since(start), "error", err != nil)
 	if err == nil {
 		return stdout.Bytes(), nil
@@ -130,9 +152,26 @@ func (r *Repo) run(ctx context.Context, c gitCall) ([]byte, error) {
 	}
 	return stdout.Bytes(), &gitError{
 		subcommand: subcommand(c.args),
-		stderr:     r.env.redact(strings.TrimSpace(stderr.String())),
+		stderr:     ge.redact(strings.TrimSpace(stderr.String())),
 		err:        err,
 	}
+}
+
+// runRemote runs a git call that talks to the remote (clone, fetch, push)
+// with the credentials of the moment: the token Options.TokenSource gives
+// for this call when it is set, else the static ones.
+func (r *Repo) runRemote(ctx context.Context, c gitCall) ([]byte, error) {
+	if r.opts.TokenSource != nil {
+		token, err := r.opts.TokenSource(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("get a token: %w", err)
+		}
+		if token != "" {
+			ge := r.tokenless.withBasicAuth(r.loc, r.opts.TokenUser, token)
+			c.env = &ge
+		}
+	}
+	return r.run(ctx, c)
 }
 
 // gitError is a failed git call. Its text is already free of secrets.

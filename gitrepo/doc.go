@@ -16,6 +16,9 @@
 // Credentials never reach the disk or the logs. A token is handed to git as
 // an http.extraHeader through GIT_CONFIG_* environment variables, scoped to
 // the remote's origin; a password in a URL is moved out of it the same way.
+// A Repo opened with a TokenSource asks it for a token on every clone, fetch
+// and push, so that one long-lived Repo per repository keeps working while
+// the host rotates short-lived tokens.
 // Every error and log record is masked. Git never prompts
 // (GIT_TERMINAL_PROMPT=0), and every git call runs under a deadline
 // (Options.CommandTimeout, Options.FetchTimeout).

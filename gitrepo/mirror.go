@@ -52,7 +52,7 @@ func (r *Repo) clone(ctx context.Context, cacheDir string) error {
 		return fmt.Errorf("clone %s: %w", r.loc, err)
 	}
 	defer os.RemoveAll(tmp)
-	if _, err := r.run(ctx, gitCall{
+	if _, err := r.runRemote(ctx, gitCall{
 		args:    []string{"clone", "--bare", "--quiet", "--", r.loc.url, tmp},
 		timeout: r.opts.FetchTimeout,
 	}); err != nil {
@@ -88,7 +88,7 @@ func (r *Repo) Fetch(ctx context.Context) error {
 		return nil
 	}
 	err := r.withLock(ctx, func() error {
-		_, err := r.run(ctx, gitCall{
+		_, err := r.runRemote(ctx, gitCall{
 			args:    []string{"--git-dir", r.gitDir, "fetch", "--prune", "--quiet", "origin"},
 			timeout: r.opts.FetchTimeout,
 		})
@@ -105,7 +105,7 @@ func (r *Repo) Fetch(ctx context.Context) error {
 // or tag reaches (a pull request head, a deleted branch).
 func (r *Repo) fetchSHA(ctx context.Context, sha string) error {
 	err := r.withLock(ctx, func() error {
-		_, err := r.run(ctx, gitCall{
+		_, err := r.runRemote(ctx, gitCall{
 			args:    []string{"--git-dir", r.gitDir, "fetch", "--quiet", "origin", "+" + sha + ":" + fetchedPrefix + sha},
 			timeout: r.opts.FetchTimeout,
 		})

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"context"
 	"log/slog"
 	"time"
 )
@@ -20,7 +21,14 @@ type Options struct {
 	// passed to git through its environment, never written to disk, and
 	// masked in every error.
 	Token string
-	// TokenUser is the user name sent with Token. Zero means
+	// TokenSource, when set, is asked for a token on every call that talks
+	// to the remote (clone, fetch, push), which then authenticates with it
+	// instead of Token, so that one long-lived Repo always uses a current
+	// short-lived token (a GitHub installation token lives an hour). It is
+	// handled as Token is: in the environment, never on disk, masked. An
+	// empty token falls back to Token and the URL's own credentials.
+	TokenSource func(ctx context.Context) (string, error)
+	// TokenUser is the user name sent with Token or TokenSource's token. Zero means
 	// "x-access-token", which GitHub expects; GitLab accepts "oauth2".
 	TokenUser string
 	// SSHKeyFile is a private key used for ssh URLs. Zero means ssh's own

@@ -13,10 +13,13 @@ import (
 // Repo reads one Git repository at any revision. It is safe for concurrent
 // use. Close it to stop its blob reader.
 type Repo struct {
-	opts   Options
-	loc    location
-	env    gitEnv
-	gitDir string
+	opts Options
+	loc  location
+	// env is every git call's environment, with the static credentials;
+	// tokenless is the same without them, which a TokenSource's token
+	// is added to.
+	env, tokenless gitEnv
+	gitDir         string
 	// lockPath is the flock file guarding a URL mirror; empty for a local
 	// repository.
 	lockPath string
@@ -41,7 +44,8 @@ func Open(ctx context.Context, o Options) (*Repo, error) {
 		return nil, err
 	}
 	r := &Repo{opts: o, loc: loc}
-	r.env = newGitEnv(loc, o)
+	r.tokenless = newGitEnv(loc, o)
+	r.env = r.tokenless.withStaticCredentials(loc, o)
 	if loc.remote() {
 		err = r.openMirror(ctx)
 	} else {

@@ -103,7 +103,7 @@ func (r *Repo) publish(ctx context.Context, dir, sha, branch string) error {
 		}
 		return nil
 	}
-	_, err := r.run(ctx, gitCall{
+	_, err := r.runRemote(ctx, gitCall{
 		dir:     dir,
 		args:    []string{"push", "--quiet", "--force-with-lease=" + ref + ":", "origin", sha + ":" + ref},
 		timeout: r.opts.FetchTimeout,

@@ -128,13 +128,3 @@ func onCluster(cluster string) string {
 	}
 	return " on cluster " + cluster
 }
-
-// WithSources is rev (the record's revision as the caller shortens it)
-// followed by the other repositories and charts the sync read, when it
-// read any: "a1b2c3d + https://github.com/org/k8s-apps.git@main (3f2a9c1)".
-func (r SyncRecord) WithSources(rev string) string {
-	if r.Sources == "" {
-		return rev
-	}
-	return rev + " + " + r.Sources
-}

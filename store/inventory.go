@@ -8,16 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/gitwave/gitwave/applier/record"
 )
 
 // InventoryEntry names one object an app deployed to a cluster.
-type InventoryEntry struct {
-	Group     string `json:"group,omitempty"`
-	Version   string `json:"version,omitempty"`
-	Kind      string `json:"kind"`
-	Namespace string `json:"namespace,omitempty"`
-	Name      string `json:"name"`
-}
+type InventoryEntry = record.InventoryEntry
 
 // compareEntries orders entries by group, kind, namespace, name, then version.
 func compareEntries(a, b InventoryEntry) int {

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gitwave/gitwave/applier/record"
 	"github.com/gitwave/gitwave/backoff"
 )
 
-// ErrNotFound is returned when the record asked for does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when the record asked for does not exist. It is
+// applier's record.ErrNotFound, which the Recorder port promises.
+var ErrNotFound = record.ErrNotFound
 
 // ErrSyncInProgress is returned by BeginSync when the same app and cluster
 // already have a Running sync whose lease is fresh.

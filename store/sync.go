@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/gitwave/gitwave/applier/record"
 )
 
 // SyncLease is how long a Running sync blocks another sync of the same app
@@ -57,40 +59,11 @@ const (
 )
 
 // SyncRecord is one sync of one app to one cluster, as history shows it.
-type SyncRecord struct {
-	ID       int64
-	App      string
-	Cluster  string
-	Project  string
-	Revision string
-	// Sources are the revisions of the other repositories and charts the
-	// sync rendered from, as one line; empty when it read only the served
-	// repository.
-	Sources    string
-	Trigger    string // merge, command, selfheal, rollback, cli, or empty
-	Initiator  string // who asked: a Git host login, "gitwave" for self-heal
-	StartedAt  time.Time
-	FinishedAt time.Time // zero while Running
-	Phase      string    // Running, Succeeded, Failed, Terminated, Error, Refused, Deleted or Orphaned
-	Message    string
-	Objects    []ObjectResult
-}
+// It is applier's record type: the store implements applier's Recorder port.
+type SyncRecord = record.Sync
 
 // ObjectResult is what a sync did to one object.
-type ObjectResult struct {
-	Group     string `json:"group,omitempty"`
-	Version   string `json:"version,omitempty"`
-	Kind      string `json:"kind"`
-	Namespace string `json:"namespace,omitempty"`
-	Name      string `json:"name"`
-	SyncPhase string `json:"syncPhase,omitempty"` // PreSync, Sync, PostSync, SyncFail
-	Wave      int    `json:"wave"`
-	// Action is created, configured, unchanged, pruned, pruneSkipped,
-	// hookSucceeded, hookFailed, failed or notApplied.
-	Action  string `json:"action"`
-	Health  string `json:"health,omitempty"`
-	Message string `json:"message,omitempty"`
-}
+type ObjectResult = record.ObjectResult
 
 // Statements of BeginSync, prepared by Open (see txStatements).
 const (

@@ -53,8 +53,6 @@ func ignored(reason string) bot.Event {
 // withRepo fills the repository and sender fields every event shares.
 func withRepo(ev bot.Event, repo *gh.Repository, sender *gh.User) bot.Event {
 	ev.Repo = repo.GetFullName()
-	ev.CloneURL = repo.GetCloneURL()
-	ev.DefaultBranch = repo.GetDefaultBranch()
 	ev.Sender = sender.GetLogin()
 	return ev
 }
@@ -118,11 +116,7 @@ func parsePush(body []byte) (bot.Event, error) {
 	if p.GetDeleted() || p.GetAfter() == zeroSHA {
 		return ignored(fmt.Sprintf("push deleted branch %s", branch)), nil
 	}
-	repo := &gh.Repository{
-		FullName:      p.GetRepo().FullName,
-		CloneURL:      p.GetRepo().CloneURL,
-		DefaultBranch: p.GetRepo().DefaultBranch,
-	}
+	repo := &gh.Repository{FullName: p.GetRepo().FullName}
 	ev := withRepo(bot.Event{Kind: bot.EventPush}, repo, p.Sender)
 	if ev.Sender == "" {
 		ev.Sender = p.GetPusher().GetName()

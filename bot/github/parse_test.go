@@ -31,7 +31,7 @@ func TestParseEvents(t *testing.T) {
 		if edit != nil {
 			edit(p)
 		}
-		return bot.Event{Kind: kind, Action: action, Repo: repo, CloneURL: "https://github.com/" + repo + ".git", PR: p, Sender: "alice"}
+		return bot.Event{Kind: kind, Action: action, Repo: repo, PR: p, Sender: "alice"}
 	}
 	tests := []struct {
 		name    string
@@ -49,11 +49,11 @@ func TestParseEvents(t *testing.T) {
 		}), wantPR(bot.EventMerged, "closed", func(p *bot.PR) { p.Merged, p.MergeSHA = true, mergeSHA })},
 		{"push to a branch", hostfake.GitHubWebhook{Example: "push", Repo: repo, Ref: "refs/heads/main",
 			Before: baseSHA, After: headSHA, Sender: "alice"},
-			bot.Event{Kind: bot.EventPush, Repo: repo, CloneURL: "https://github.com/" + repo + ".git",
+			bot.Event{Kind: bot.EventPush, Repo: repo,
 				Ref: "main", Before: baseSHA, After: headSHA, Sender: "alice"}},
 		{"comment on a pull request", hostfake.GitHubWebhook{Example: "issue_comment.created", Repo: repo, Number: 7,
 			Title: "Bump podinfo", CommentID: 555, CommentBody: "/sync podinfo", Sender: "bob"},
-			bot.Event{Kind: bot.EventComment, Repo: repo, CloneURL: "https://github.com/" + repo + ".git",
+			bot.Event{Kind: bot.EventComment, Repo: repo,
 				PR:      &bot.PR{Number: 7, Title: "Bump podinfo", URL: "https://github.com/" + repo + "/pull/7"},
 				Comment: &bot.Comment{ID: "555", Author: "bob", Body: "/sync podinfo"}, Sender: "bob"}},
 		{"comment from an App", hostfake.GitHubWebhook{Example: "issue_comment.created", Repo: repo, Number: 7,
@@ -68,13 +68,9 @@ func TestParseEvents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := parse(t, h, fake, tt.webhook)
-			if got.DefaultBranch == "" {
-				t.Errorf("DefaultBranch is empty")
-			}
-			got.DefaultBranch = ""
 			if tt.want.Kind == bot.EventComment && tt.want.PR == nil {
 				// Only the comment matters here.
-				got.PR, got.CloneURL = nil, ""
+				got.PR = nil
 			}
 			if got.PR != nil && tt.want.Kind != bot.EventComment {
 				if got.PR.URL == "" {

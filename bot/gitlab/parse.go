@@ -58,8 +58,6 @@ func withProject(ev bot.Event, p hookProject, sender string) (bot.Event, error) 
 		return bot.Event{}, fmt.Errorf("payload has no project.path_with_namespace")
 	}
 	ev.Repo = p.PathWithNamespace
-	ev.CloneURL = p.GitHTTPURL
-	ev.DefaultBranch = p.DefaultBranch
 	ev.Sender = sender
 	return ev, nil
 }

@@ -20,7 +20,7 @@ func TestParseEvents(t *testing.T) {
 		edit(&w)
 		return w
 	}
-	base := bot.Event{Repo: project, CloneURL: "http://example.com/" + project + ".git", DefaultBranch: "main", Sender: "alice"}
+	base := bot.Event{Repo: project, Sender: "alice"}
 	wantPR := func(kind bot.EventKind, edit func(*bot.PR)) bot.Event {
 		ev := base
 		ev.Kind = kind

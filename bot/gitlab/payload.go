@@ -12,8 +12,6 @@ type hookUser struct {
 
 type hookProject struct {
 	PathWithNamespace string `json:"path_with_namespace"`
-	GitHTTPURL        string `json:"git_http_url"`
-	DefaultBranch     string `json:"default_branch"`
 }
 
 type hookCommit struct {

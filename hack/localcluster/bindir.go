@@ -79,8 +79,13 @@ func CheckBinaries(binDir string) error {
 
 // RequireBinaries returns BinDir() and fails the test — it never skips —
 // when a binary is missing, telling how to build them. CI builds them first.
+// Under go test -short (make test-unit) it skips the test instead: every
+// test that needs local clusters comes through here.
 func RequireBinaries(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs local clusters; skipped with -short")
+	}
 	dir := BinDir()
 	if err := CheckBinaries(dir); err != nil {
 		t.Fatal(err)
