@@ -5,29 +5,43 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/klog/v2"
+
+	"github.com/gitwave/gitwave/planner"
 )
 
 // indexApp indexes cached objects by their gitwave.dev/app label.
 const indexApp = "gitwave-app"
 
+// Bounds of the record of gitwave's own writes (liveCache.recent): long
+// enough for the watch to deliver them, large enough for a big wave.
+const (
+	recentTTL  = time.Minute
+	recentSize = 20000
+)
+
 // liveCache keeps one watch per resource over the objects gitwave labelled,
-// so that repeated drift checks read memory, not the API server: after the
-// first LIST and WATCH of a kind, a check costs no request until something
-// changes.
+// so that drift checks, syncs and diffs read memory, not the API server:
+// after the first LIST and WATCH of a kind, reading an object costs no
+// request.
 type liveCache struct {
 	client dynamic.Interface
 
 	mu        sync.Mutex
 	ctx       context.Context
 	cancel    context.CancelFunc
-	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
+	informers map[schema.GroupVersionResource]*watchedKind
+	// changed is closed, and replaced, whenever a watch delivers an event.
+	changed chan struct{}
 
 	// watchFailed is set when a watch broke and could not be restarted
 	// (the cluster went away): the cache may be stale until a probe says
@@ -35,34 +49,106 @@ type liveCache struct {
 	watchFailed atomic.Bool
 }
 
+// watchedKind is the watch of one resource and the objects gitwave wrote
+// to it that the watch may not have delivered yet.
+type watchedKind struct {
+	inf    cache.SharedIndexInformer
+	recent cache.MutationCache
+	cancel context.CancelFunc
+	// listErr is set when the first LIST failed (the kind cannot be
+	// listed or watched, say for want of permission).
+	listErr atomic.Pointer[error]
+}
+
 func newLiveCache(client dynamic.Interface) *liveCache {
-	return &liveCache{client: client}
+	return &liveCache{client: client, changed: make(chan struct{})}
 }
 
 // informer returns the synced informer of gvr, starting it on first use.
 func (c *liveCache) informer(ctx context.Context, gvr schema.GroupVersionResource) (cache.SharedIndexInformer, error) {
+	w, err := c.kind(ctx, gvr)
+	if err != nil {
+		return nil, err
+	}
+	return w.inf, nil
+}
+
+// kind returns the synced watch of gvr, starting it on first use. A kind
+// whose first LIST fails is an error, and is tried afresh on the next use.
+func (c *liveCache) kind(ctx context.Context, gvr schema.GroupVersionResource) (*watchedKind, error) {
+	w := c.start(gvr)
+	for !w.inf.HasSynced() {
+		if errp := w.listErr.Load(); errp != nil {
+			c.forget(gvr, w)
+			return nil, fmt.Errorf("watch %s: %w", gvr, *errp)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("watch %s: cache not synced: %w", gvr, context.Cause(ctx))
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return w, nil
+}
+
+// start returns the watch of gvr, starting it when there is none.
+func (c *liveCache) start(gvr schema.GroupVersionResource) *watchedKind {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.informers == nil {
 		c.ctx, c.cancel = context.WithCancel(context.Background())
-		c.informers = map[schema.GroupVersionResource]cache.SharedIndexInformer{}
+		c.informers = map[schema.GroupVersionResource]*watchedKind{}
 	}
-	inf, ok := c.informers[gvr]
-	if !ok {
-		inf = dynamicinformer.NewFilteredDynamicInformer(c.client, gvr, metav1.NamespaceAll, 0,
-			cache.Indexers{indexApp: appLabelIndex},
-			func(o *metav1.ListOptions) { o.LabelSelector = LabelApp }).Informer()
-		_ = inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
-			c.watchFailed.Store(true)
-			cache.DefaultWatchErrorHandler(ctx, r, err)
-		})
-		c.informers[gvr] = inf
-		go inf.RunWithContext(c.ctx)
+	if w, ok := c.informers[gvr]; ok {
+		return w
 	}
-	c.mu.Unlock()
-	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
-		return nil, fmt.Errorf("watch %s: cache not synced: %w", gvr, context.Cause(ctx))
+	inf := dynamicinformer.NewFilteredDynamicInformer(c.client, gvr, metav1.NamespaceAll, 0,
+		cache.Indexers{indexApp: appLabelIndex},
+		func(o *metav1.ListOptions) { o.LabelSelector = LabelApp }).Informer()
+	w := &watchedKind{inf: inf, recent: cache.NewIntegerResourceVersionMutationCacheWithOptions(klog.Background(), inf.GetStore(),
+		cache.MutationCacheOptions{TTL: recentTTL, MaxCacheSize: recentSize, IncludeAdds: true})}
+	_ = inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+		if !inf.HasSynced() {
+			w.listErr.Store(&err)
+		}
+		c.watchFailed.Store(true)
+		cache.DefaultWatchErrorHandler(ctx, r, err)
+	})
+	_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { w.seen(obj); c.notify() },
+		UpdateFunc: func(_, obj any) { w.seen(obj); c.notify() },
+		DeleteFunc: func(obj any) { w.gone(obj); c.notify() },
+	})
+	var ctx context.Context
+	ctx, w.cancel = context.WithCancel(c.ctx)
+	c.informers[gvr] = w
+	go inf.RunWithContext(ctx)
+	return w
+}
+
+// forget stops the watch w of gvr, so that the next use starts another.
+func (c *liveCache) forget(gvr schema.GroupVersionResource, w *watchedKind) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.informers[gvr] == w {
+		delete(c.informers, gvr)
 	}
-	return inf, nil
+	w.cancel()
+}
+
+// notify wakes whoever waits on changes.
+func (c *liveCache) notify() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// changes returns a channel closed when a watch next delivers an event.
+func (c *liveCache) changes() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changed
 }
 
 // appLabelIndex indexes an object by its app label value.
@@ -77,18 +163,58 @@ func appLabelIndex(obj any) ([]string, error) {
 	return nil, nil
 }
 
+// cacheKey is the store key of an object.
+func cacheKey(namespace, name string) string {
+	if namespace != "" {
+		return namespace + "/" + name
+	}
+	return name
+}
+
 // get returns the cached object, or nil.
 func (c *liveCache) get(inf cache.SharedIndexInformer, namespace, name string) *unstructured.Unstructured {
-	key := name
-	if namespace != "" {
-		key = namespace + "/" + name
-	}
-	obj, exists, err := inf.GetStore().GetByKey(key)
+	obj, exists, err := inf.GetStore().GetByKey(cacheKey(namespace, name))
 	if err != nil || !exists {
 		return nil
 	}
 	u, _ := obj.(*unstructured.Unstructured)
 	return u
+}
+
+// newest returns the newer of the watched object and the one gitwave last
+// wrote (record), or nil when neither exists. The caller must not modify it.
+func (w *watchedKind) newest(namespace, name string) *unstructured.Unstructured {
+	obj, exists, err := w.recent.GetByKey(cacheKey(namespace, name))
+	if err != nil || !exists {
+		return nil
+	}
+	u, _ := obj.(*unstructured.Unstructured)
+	return u
+}
+
+// record notes an object as an apply returned it, for newest to return
+// until the watch delivers it or something newer.
+func (w *watchedKind) record(u *unstructured.Unstructured) {
+	if u.GetResourceVersion() != "" {
+		w.recent.Mutation(u)
+	}
+}
+
+// seen tells the record of writes that the watch delivered obj.
+func (w *watchedKind) seen(obj any) {
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		w.recent.OnAddOrUpdate(u)
+	}
+}
+
+// gone tells the record of writes that the watch saw obj deleted.
+func (w *watchedKind) gone(obj any) {
+	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		w.recent.OnDelete(u)
+	}
 }
 
 // byApp returns the cached objects labelled for app.
@@ -114,4 +240,26 @@ func (c *liveCache) stop() {
 		c.cancel()
 	}
 	c.informers, c.cancel = nil, nil
+}
+
+// cachedLive returns an object as the watch cache holds it (nil when it
+// does not exist there), the newer of the watch and gitwave's own last
+// write, without a request once the kind is watched. ok is false when the
+// kind cannot be watched: the caller reads the object itself. The watch
+// holds only objects labelled gitwave.dev/app: an object another tool
+// created is not in it.
+func (m *Manager) cachedLive(ctx context.Context, rm *meta.RESTMapping, key planner.ResourceKey) (live *unstructured.Unstructured, ok bool) {
+	w, err := m.cache.kind(ctx, rm.Resource)
+	if err != nil {
+		return nil, false
+	}
+	return w.newest(key.Namespace, key.Name), true
+}
+
+// recordApplied keeps an object an apply returned, so that reads from the
+// cache see it before the watch delivers it.
+func (m *Manager) recordApplied(ctx context.Context, rm *meta.RESTMapping, u *unstructured.Unstructured) {
+	if w, err := m.cache.kind(ctx, rm.Resource); err == nil {
+		w.record(u)
+	}
 }

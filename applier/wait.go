@@ -67,15 +67,19 @@ func (m *Manager) appTimeout(app *planner.App) (time.Duration, error) {
 	return d, nil
 }
 
-// waitHealthy polls the targets that are not Healthy until all are, one is
-// Degraded, or timeout passes. A Progressing, Suspended or Missing object
-// at the deadline fails the wait with its own message. An error reaching
-// the cluster ends the wait at once.
+// waitHealthy waits for the targets that are not Healthy until all are,
+// one is Degraded, or timeout passes. It reads them from the watch cache,
+// waking whenever a watch delivers an event, and polls with backoff only
+// the kinds it cannot watch. A Progressing, Suspended or Missing object at
+// the deadline fails the wait with its own message. An error reaching the
+// cluster ends the wait at once.
 func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	delay := firstPoll
-	for {
+	changed := m.cache.changes()
+	err := m.pollHealth(ctx, targets, false) // the watch may be ahead of the apply responses
+	for err == nil {
 		pending := make([]*waitTarget, 0, len(targets))
 		for _, t := range targets {
 			if t.health.Status != Healthy {
@@ -88,22 +92,24 @@ func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeou
 		if err := failedTargets(pending, 0); err != nil {
 			return err
 		}
+		read := false
 		select {
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return failedTargets(pending, timeout)
 			}
 			return ctx.Err()
+		case <-changed:
 		case <-time.After(delay):
+			read, delay = true, min(delay*2, maxPoll)
 		}
-		delay = min(delay*2, maxPoll)
-		if err := m.pollHealth(ctx, pending); err != nil {
-			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return failedTargets(pending, timeout)
-			}
-			return err
+		changed = m.cache.changes()
+		err = m.pollHealth(ctx, pending, read)
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return failedTargets(pending, timeout)
 		}
 	}
+	return err
 }
 
 // failedTargets returns a WaitError for the Degraded targets or, with a
@@ -121,11 +127,20 @@ func failedTargets(ts []*waitTarget, timeout time.Duration) error {
 	return &WaitError{Objects: bad, Timeout: timeout}
 }
 
-// pollHealth reads each target once, in parallel, and assesses it.
-func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget) error {
+// pollHealth assesses each target as the watch cache holds it. A target
+// of a kind that cannot be watched is read from the cluster, in parallel,
+// when read is true.
+func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget, read bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(m.opts.Concurrency)
 	for _, t := range ts {
+		if live, ok := m.cachedLive(ctx, t.rm, t.key); ok {
+			t.health = Assess(live)
+			continue
+		}
+		if !read {
+			continue
+		}
 		g.Go(func() error {
 			live, err := m.getLive(gctx, t.rm, t.key)
 			if err != nil {

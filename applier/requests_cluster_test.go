@@ -1,0 +1,127 @@
+package applier
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/gitwave/gitwave/planner"
+)
+
+// requestLog records the requests made through a rest.Config, in order.
+type requestLog struct {
+	mu    sync.Mutex
+	lines []string // "METHOD /path" plus " dryRun" for a dry run
+}
+
+func (l *requestLog) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		line := r.Method + " " + r.URL.Path
+		if r.URL.Query().Has("dryRun") {
+			line += " dryRun"
+		}
+		l.mu.Lock()
+		l.lines = append(l.lines, line)
+		l.mu.Unlock()
+		return rt.RoundTrip(r)
+	})
+}
+
+// take returns the requests recorded since the last take.
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.lines
+	l.lines = nil
+	return out
+}
+
+// TestNoReadBeforeApply: a sync and a live diff make one request per
+// object, its apply or its dry run; the live objects, and the health of
+// those the sync waits for, come from the watch cache, not from a GET of
+// the object.
+func TestNoReadBeforeApply(t *testing.T) {
+	log := &requestLog{}
+	cfg := rest.CopyConfig(needEnv(t).RESTConfig("c1"))
+	cfg.Wrap(log.wrap)
+	m, err := New(cfg, Options{Store: newStore(t), Cluster: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	createNamespace(t, m, "noread")
+	app := testApp("noread", "c1", "noread")
+	docs := []string{deployment("api", 1, 1)}
+	paths := map[string]bool{"/apis/apps/v1/namespaces/noread/deployments/api": true}
+	for i := range 12 {
+		docs = append(docs, configMap(fmt.Sprintf("cm-%d", i), i%3))
+		paths[fmt.Sprintf("/api/v1/namespaces/noread/configmaps/cm-%d", i)] = true
+	}
+	objs := objects(t, docs...)
+	log.take()
+
+	for run := 1; run <= 2; run++ {
+		res, err := m.Sync(t.Context(), SyncRequest{App: app, Objects: objs, Revision: "r1"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]string{1: ActionCreated, 2: ActionUnchanged}[run]
+		if a := outcome(t, res, "ConfigMap", "cm-0").Action; a != want {
+			t.Errorf("sync %d: ConfigMap cm-0 %s, want %s", run, a, want)
+		}
+		checkRequests(t, fmt.Sprintf("sync %d", run), log.take(), paths, "PATCH")
+	}
+
+	edited := objects(t, append([]string{strings.Replace(configMap("cm-0", 0), "{k: v}", "{k: changed}", 1)}, docs[2:]...)...)
+	edited = append(edited, objs[0])
+	d, err := m.Diff(t.Context(), app, edited, DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := changedCount(d); n != 1 || change(t, d, "cm-0").Action != planner.ActionChanged {
+		t.Errorf("diff: %d objects changed (%s), want cm-0 alone", n, d.Status)
+	}
+	checkRequests(t, "diff", log.take(), paths, "PATCH dryRun")
+}
+
+// checkRequests fails t when a request GETs one of the objects at paths,
+// or when an object was not written exactly once with write.
+func checkRequests(t *testing.T, what string, lines []string, paths map[string]bool, write string) {
+	t.Helper()
+	writes := map[string]int{}
+	for _, l := range lines {
+		method, rest, _ := strings.Cut(l, " ")
+		path, flag, _ := strings.Cut(rest, " ")
+		if !paths[path] {
+			continue
+		}
+		if method == http.MethodGet {
+			t.Errorf("%s: %s read before or after its write; requests:\n%s", what, path, strings.Join(lines, "\n"))
+			return
+		}
+		if strings.TrimSpace(method+" "+flag) == write {
+			writes[path]++
+		}
+	}
+	for p := range paths {
+		if writes[p] != 1 {
+			t.Errorf("%s: %s written %d times with %s, want once", what, p, writes[p], write)
+		}
+	}
+	t.Logf("%s: %d requests for %d objects", what, len(lines), len(paths))
+}
+
+// changedCount counts the changes of d that are not unchanged.
+func changedCount(d *planner.AppDiff) int {
+	n := 0
+	for _, c := range d.Changes {
+		if c.Action != planner.ActionUnchanged {
+			n++
+		}
+	}
+	return n
+}
