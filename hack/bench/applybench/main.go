@@ -21,7 +21,9 @@
 //     proves nothing.
 //
 // The figures go to standard output as KEY=VALUE lines (seconds, request
-// counts, ratios gitwave/kubectl) for hack/bench/apply.sh; progress goes to
+// counts of both tools, ratios gitwave/kubectl) for hack/bench/apply.sh;
+// gitwave's requests are counted by its client, kubectl's from the
+// request lines of its -v=6 log, which it writes in every run; progress goes to
 // standard error, each timed run with the CPU seconds every process spent
 // in it (apiserver, etcd, controller-manager, kwok, this process, kubectl),
 // which shows whether a run waited on the cluster or on the client.
