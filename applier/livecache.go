@@ -40,6 +40,7 @@ type liveCache struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	informers map[schema.GroupVersionResource]*watchedKind
+	failed    map[schema.GroupVersionResource]failedList
 	// changed is closed, and replaced, whenever a watch delivers an event.
 	changed chan struct{}
 
@@ -47,6 +48,15 @@ type liveCache struct {
 	// (the cluster went away): the cache may be stale until a probe says
 	// the cluster answers again.
 	watchFailed atomic.Bool
+}
+
+// listRetry is how long a kind whose LIST failed is read without a watch.
+const listRetry = time.Minute
+
+// failedList is a kind's failed LIST: when, and why.
+type failedList struct {
+	at  time.Time
+	err error
 }
 
 // watchedKind is the watch of one resource and the objects gitwave wrote
@@ -74,13 +84,18 @@ func (c *liveCache) informer(ctx context.Context, gvr schema.GroupVersionResourc
 }
 
 // kind returns the synced watch of gvr, starting it on first use. A kind
-// whose first LIST fails is an error, and is tried afresh on the next use.
+// whose first LIST fails (gitwave may only read some namespaces) is an
+// error, and is tried afresh after listRetry.
 func (c *liveCache) kind(ctx context.Context, gvr schema.GroupVersionResource) (*watchedKind, error) {
-	w := c.start(gvr)
+	w, err := c.start(gvr)
+	if err != nil {
+		return nil, err
+	}
 	for !w.inf.HasSynced() {
 		if errp := w.listErr.Load(); errp != nil {
-			c.forget(gvr, w)
-			return nil, fmt.Errorf("watch %s: %w", gvr, *errp)
+			err := fmt.Errorf("watch %s: %w", gvr, *errp)
+			c.forget(gvr, w, err)
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
@@ -91,16 +106,21 @@ func (c *liveCache) kind(ctx context.Context, gvr schema.GroupVersionResource) (
 	return w, nil
 }
 
-// start returns the watch of gvr, starting it when there is none.
-func (c *liveCache) start(gvr schema.GroupVersionResource) *watchedKind {
+// start returns the watch of gvr, starting it when there is none, or the
+// error of its last start when that failed less than listRetry ago.
+func (c *liveCache) start(gvr schema.GroupVersionResource) (*watchedKind, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.informers == nil {
 		c.ctx, c.cancel = context.WithCancel(context.Background())
 		c.informers = map[schema.GroupVersionResource]*watchedKind{}
+		c.failed = map[schema.GroupVersionResource]failedList{}
 	}
 	if w, ok := c.informers[gvr]; ok {
-		return w
+		return w, nil
+	}
+	if f, ok := c.failed[gvr]; ok && time.Since(f.at) < listRetry {
+		return nil, f.err
 	}
 	inf := dynamicinformer.NewFilteredDynamicInformer(c.client, gvr, metav1.NamespaceAll, 0,
 		cache.Indexers{indexApp: appLabelIndex},
@@ -123,15 +143,17 @@ func (c *liveCache) start(gvr schema.GroupVersionResource) *watchedKind {
 	ctx, w.cancel = context.WithCancel(c.ctx)
 	c.informers[gvr] = w
 	go inf.RunWithContext(ctx)
-	return w
+	return w, nil
 }
 
-// forget stops the watch w of gvr, so that the next use starts another.
-func (c *liveCache) forget(gvr schema.GroupVersionResource, w *watchedKind) {
+// forget stops the watch w of gvr, whose LIST failed with err, so that a
+// use after listRetry starts another.
+func (c *liveCache) forget(gvr schema.GroupVersionResource, w *watchedKind, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.informers[gvr] == w {
 		delete(c.informers, gvr)
+		c.failed[gvr] = failedList{at: time.Now(), err: err}
 	}
 	w.cancel()
 }
@@ -239,7 +261,7 @@ func (c *liveCache) stop() {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	c.informers, c.cancel = nil, nil
+	c.informers, c.failed, c.cancel = nil, nil, nil
 }
 
 // cachedLive returns an object as the watch cache holds it (nil when it
