@@ -3,6 +3,7 @@ package applier
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -217,16 +218,24 @@ func (w *watchedKind) newest(namespace, name string) *unstructured.Unstructured 
 // record notes an object as an apply returned it, for newest to return
 // until the watch delivers it or something newer.
 func (w *watchedKind) record(u *unstructured.Unstructured) {
-	if u.GetResourceVersion() != "" {
+	if integerVersion(u) {
 		w.recent.Mutation(u)
 	}
 }
 
 // seen tells the record of writes that the watch delivered obj.
 func (w *watchedKind) seen(obj any) {
-	if u, ok := obj.(*unstructured.Unstructured); ok {
+	if u, ok := obj.(*unstructured.Unstructured); ok && integerVersion(u) {
 		w.recent.OnAddOrUpdate(u)
 	}
+}
+
+// integerVersion reports whether u's resource version is an integer, as
+// etcd's are: the record of writes compares versions as integers (and
+// panics on others), so objects of other API servers are not recorded.
+func integerVersion(u *unstructured.Unstructured) bool {
+	_, err := strconv.ParseUint(u.GetResourceVersion(), 10, 64)
+	return err == nil
 }
 
 // gone tells the record of writes that the watch saw obj deleted.
@@ -234,7 +243,7 @@ func (w *watchedKind) gone(obj any) {
 	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 		obj = d.Obj
 	}
-	if u, ok := obj.(*unstructured.Unstructured); ok {
+	if u, ok := obj.(*unstructured.Unstructured); ok && integerVersion(u) {
 		w.recent.OnDelete(u)
 	}
 }
