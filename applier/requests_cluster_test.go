@@ -1,12 +1,15 @@
 package applier
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 
 	"github.com/gitwave/gitwave/planner"
@@ -125,3 +128,55 @@ func changedCount(d *planner.AppDiff) int {
 	}
 	return n
 }
+
+// TestSyncWithNamespacedPermissions: gitwave registered with a Role in one
+// namespace (cluster add --namespaced) cannot watch a kind cluster-wide; a
+// sync and a live diff there read the objects instead, and still succeed.
+func TestSyncWithNamespacedPermissions(t *testing.T) {
+	admin, _ := newManager(t, "c1", Options{})
+	createNamespace(t, admin, "limited")
+	for gvr, doc := range map[schema.GroupVersionResource]string{
+		rolesGVR: `{apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: all, namespace: limited},
+			rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]}`,
+		roleBindingsGVR: `{apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {name: all, namespace: limited},
+			roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: all},
+			subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: limited-user}]}`,
+	} {
+		createLive(t, admin, gvr, doc)
+	}
+	cfg := rest.CopyConfig(needEnv(t).RESTConfig("c1"))
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: "limited-user"}
+	m, err := New(cfg, Options{Store: newStore(t), Cluster: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	app := testApp("limited", "c1", "limited")
+	objs := objects(t, configMap("a", 0), deployment("api", 1, 1))
+	for run, want := range []string{ActionCreated, ActionUnchanged} {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		res, err := m.Sync(ctx, SyncRequest{App: app, Objects: objs, Revision: "r1"}, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("sync %d: %v", run+1, err)
+		}
+		if a := outcome(t, res, "ConfigMap", "a").Action; a != want {
+			t.Errorf("sync %d: ConfigMap a %s, want %s", run+1, a, want)
+		}
+		if h := outcome(t, res, "Deployment", "api").Health.Status; h != Healthy {
+			t.Errorf("sync %d: Deployment api %s, want Healthy", run+1, h)
+		}
+	}
+	d, err := m.Diff(t.Context(), app, objects(t, strings.Replace(configMap("a", 0), "{k: v}", "{k: w}", 1), deployment("api", 1, 1)), DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := changedCount(d); n != 1 || change(t, d, "a").Action != planner.ActionChanged {
+		t.Errorf("diff: %d objects changed (%s), want ConfigMap a alone", n, d.Status)
+	}
+}
+
+var (
+	rolesGVR        = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}
+	roleBindingsGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
+)
