@@ -99,9 +99,9 @@ func (b *bench) connect(ctx context.Context, env *localcluster.Env, work string)
 	}
 	cfg := env.RESTConfig(clusterName)
 	// The applier with the request rate `gitwave sync` has (its own
-	// default), not the local cluster's test setting.
+	// default, unless -qps), not the local cluster's test setting.
 	applierCfg := rest.CopyConfig(cfg)
-	applierCfg.QPS, applierCfg.Burst = 0, 0
+	applierCfg.QPS, applierCfg.Burst = float32(b.opts.QPS), 2*b.opts.QPS
 	b.manager, err = applier.New(applierCfg, applier.Options{Store: st, Cluster: clusterName, Concurrency: b.opts.Concurrency})
 	if err != nil {
 		st.Close()
