@@ -47,13 +47,13 @@ get() { sed -n "s/^$1=//p" <<<"$figures"; }
 
 ratio=$(get SYNC_RATIO)
 record "sync $objects objects in $(get WAVES) waves, time gitwave / kubectl $kubectl_version apply --server-side" \
-	"$(printf 'ratio %.2f: %.1f s / %.1f s (health waits %.1f s / %.1f s; requests %d / %d)' "$ratio" \
+	"$(printf 'ratio %.2f: %.1f s / %.1f s (health waits %.1f s / %.1f s; requests: gitwave %d, kubectl %d)' "$ratio" \
 		"$(get SYNC_GITWAVE_S)" "$(get SYNC_KUBECTL_S)" "$(get SYNC_GITWAVE_WAIT_S)" "$(get SYNC_KUBECTL_WAIT_S)" \
 		"$(get SYNC_GITWAVE_REQUESTS)" "$(get SYNC_KUBECTL_REQUESTS)")" \
 	"ratio <= 0.5" "$(verdict "$ratio <= 0.5")"
 ratio=$(get DIFF_RATIO)
 record "live diff of $objects objects ($(get DIFF_CHANGED) changed), time gitwave / kubectl $kubectl_version diff --server-side" \
-	"$(printf 'ratio %.2f: %.1f s / %.1f s (requests %d / %d)' "$ratio" \
+	"$(printf 'ratio %.2f: %.1f s / %.1f s (requests: gitwave %d, kubectl %d)' "$ratio" \
 		"$(get DIFF_GITWAVE_S)" "$(get DIFF_KUBECTL_S)" "$(get DIFF_GITWAVE_REQUESTS)" "$(get DIFF_KUBECTL_REQUESTS)")" \
 	"ratio <= 0.5" "$(verdict "$ratio <= 0.5")"
 
