@@ -179,4 +179,34 @@ func TestSyncWithNamespacedPermissions(t *testing.T) {
 var (
 	rolesGVR        = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}
 	roleBindingsGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
+	clusterRolesGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"}
+	// clusterRoleBindingsGVR is the resource of ClusterRoleBindings.
+	clusterRoleBindingsGVR = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"}
 )
+
+// TestSyncWithoutWatchPermission: gitwave may list but not watch, so its
+// caches learn of changes only when they list again; a sync still sees
+// its Deployment roll out.
+func TestSyncWithoutWatchPermission(t *testing.T) {
+	admin, _ := newManager(t, "c1", Options{})
+	createNamespace(t, admin, "nowatch")
+	rules := `[{apiGroups: ["", apps], resources: [configmaps, deployments], verbs: [get, list, create, update, patch, delete]}]`
+	createLive(t, admin, clusterRolesGVR, `{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: gitwave-nowatch}, rules: `+rules+`}`)
+	createLive(t, admin, clusterRoleBindingsGVR, `{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: gitwave-nowatch},
+		roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: gitwave-nowatch},
+		subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: nowatch-user}]}`)
+	cfg := rest.CopyConfig(needEnv(t).RESTConfig("c1"))
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: "nowatch-user"}
+	m, err := New(cfg, Options{Store: newStore(t), Cluster: "c1", WaitTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(m.Close)
+	res, err := m.Sync(t.Context(), SyncRequest{App: testApp("nowatch", "c1", "nowatch"), Objects: objects(t, deployment("api", 1, 0)), Revision: "r1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := outcome(t, res, "Deployment", "api").Health.Status; h != Healthy {
+		t.Errorf("Deployment api %s, want Healthy", h)
+	}
+}

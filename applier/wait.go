@@ -24,6 +24,11 @@ const (
 	maxPoll   = 2 * time.Second
 )
 
+// verifyEvery is how often a health wait reads the objects it waits for
+// from the cluster, whatever the watch says, in case the watch broke or
+// lags: only an object slower than this costs requests.
+const verifyEvery = 5 * time.Second
+
 // waitTarget is one object a step waits for; health is updated in place.
 type waitTarget struct {
 	key    planner.ResourceKey
@@ -69,16 +74,17 @@ func (m *Manager) appTimeout(app *planner.App) (time.Duration, error) {
 
 // waitHealthy waits for the targets that are not Healthy until all are,
 // one is Degraded, or timeout passes. It reads them from the watch cache,
-// waking whenever a watch delivers an event, and polls with backoff only
-// the kinds it cannot watch. A Progressing, Suspended or Missing object at
-// the deadline fails the wait with its own message. An error reaching the
-// cluster ends the wait at once.
+// waking whenever a watch delivers an event, polls with backoff only the
+// kinds it cannot watch, and reads every pending target every
+// verifyEvery. A Progressing, Suspended or Missing object at the deadline
+// fails the wait with its own message. An error reaching the cluster ends
+// the wait at once.
 func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	delay := firstPoll
+	delay, verified := firstPoll, time.Now()
 	changed := m.cache.changes()
-	err := m.pollHealth(ctx, targets, false) // the watch may be ahead of the apply responses
+	err := m.pollHealth(ctx, targets, false, false) // the watch may be ahead of the apply responses
 	for err == nil {
 		pending := make([]*waitTarget, 0, len(targets))
 		for _, t := range targets {
@@ -104,7 +110,11 @@ func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeou
 			read, delay = true, min(delay*2, maxPoll)
 		}
 		changed = m.cache.changes()
-		err = m.pollHealth(ctx, pending, read)
+		verify := time.Since(verified) >= verifyEvery
+		if verify {
+			verified = time.Now()
+		}
+		err = m.pollHealth(ctx, pending, read || verify, verify)
 		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return failedTargets(pending, timeout)
 		}
@@ -129,12 +139,12 @@ func failedTargets(ts []*waitTarget, timeout time.Duration) error {
 
 // pollHealth assesses each target as the watch cache holds it. A target
 // of a kind that cannot be watched is read from the cluster, in parallel,
-// when read is true.
-func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget, read bool) error {
+// when read is true; with all, every target is.
+func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget, read, all bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(m.opts.Concurrency)
 	for _, t := range ts {
-		if live, ok := m.cachedLive(ctx, t.rm, t.key); ok {
+		if live, ok := m.cachedLive(ctx, t.rm, t.key); ok && !all {
 			t.health = Assess(live)
 			continue
 		}
