@@ -45,8 +45,8 @@ func equalObjects(a, b *unstructured.Unstructured) bool {
 // removed. Secret values are masked, and compared only in Secrets the app
 // owns. A live object the app does not own and opts.MayRead refuses is not
 // shown: the diff says that it exists. Live objects come from the watch
-// cache: an object gitwave applied costs one request, its dry run. Hooks and Skip
-// objects are not diffed: they have no lasting live state.
+// cache: an object gitwave applied costs one request, its dry run. Hooks
+// and Skip objects are not diffed: they have no lasting live state.
 func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner.Object, opts DiffOptions) (*planner.AppDiff, error) {
 	diffs, err := m.liveDiffs(ctx, app, objects, opts)
 	if err != nil {
@@ -154,6 +154,9 @@ func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.O
 	}
 	if d.hide(live, app, u, opts) {
 		return d, nil
+	}
+	if apierrors.IsNotFound(dryErr) && live == nil {
+		result, dryErr = u, nil // the cache still held it; the namespace is gone
 	}
 	if dryErr != nil {
 		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), o.Secrets.RedactError(dryErr))
