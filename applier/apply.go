@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -11,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/gitwave/gitwave/planner"
 )
@@ -66,8 +68,9 @@ func (m *Manager) prepare(ctx context.Context, app *planner.App, o *planner.Obje
 }
 
 // applyObject applies one object: server-side apply with forced conflicts,
-// or create/update when the object asks for Replace=true. It reads the live
-// object first to tell created, configured and unchanged apart.
+// or create/update when the object asks for Replace=true. The live object
+// before the apply, which tells created, configured and unchanged apart,
+// comes from the watch cache, not from a request.
 func (m *Manager) applyObject(ctx context.Context, app *planner.App, o *planner.Object, ao applyOptions) (applied, error) {
 	u, rm, err := m.prepare(ctx, app, o)
 	if err != nil {
@@ -82,38 +85,94 @@ func (m *Manager) applyObject(ctx context.Context, app *planner.App, o *planner.
 		res.key, res.action = planner.KeyOf(res.live), ActionCreated
 		return res, nil
 	}
-	before, err := ri.Get(ctx, u.GetName(), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		before, err = nil, nil
-	}
-	if err != nil {
-		return res, fmt.Errorf("%s: read live object: %w", res.key, err)
+	before, cached := m.cachedLive(ctx, rm, res.key)
+	if !cached {
+		if before, err = m.getLive(ctx, rm, res.key); err != nil {
+			return res, fmt.Errorf("%s: read live object: %w", res.key, err)
+		}
 	}
 	validation := metav1.FieldValidationStrict
 	if hasOption(app, o, optValidateFalse) {
 		validation = metav1.FieldValidationIgnore
 	}
-	switch {
-	case hasOption(app, o, optReplace) && before == nil:
-		res.live, err = ri.Create(ctx, u, metav1.CreateOptions{FieldManager: m.opts.FieldManager, FieldValidation: validation, DryRun: dryRun(ao)})
-	case hasOption(app, o, optReplace):
-		u.SetResourceVersion(before.GetResourceVersion())
-		res.live, err = ri.Update(ctx, u, metav1.UpdateOptions{FieldManager: m.opts.FieldManager, FieldValidation: validation, DryRun: dryRun(ao)})
-	default:
+	if hasOption(app, o, optReplace) {
+		res.live, err = m.replace(ctx, ri, u, before, validation, ao)
+	} else {
 		res.live, err = m.serverSideApply(ctx, ri, u, validation, ao)
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s (%s): apply: %w", res.key, location(o), o.Secrets.RedactError(err))
 	}
-	switch {
-	case before == nil:
-		res.action = ActionCreated
-	case before.GetResourceVersion() == res.live.GetResourceVersion():
-		res.action = ActionUnchanged
-	default:
-		res.action = ActionConfigured
+	if !ao.DryRun {
+		m.recordApplied(ctx, rm, res.live)
 	}
+	res.action = m.actionOf(before, res.live)
 	return res, nil
+}
+
+// actionOf tells what an apply did, from the live object before it (nil
+// when the cache had none) and the object it returned. An object the cache
+// did not hold may still have existed, created by another tool: it was
+// created by this apply when gitwave is its only field manager since its
+// creation.
+func (m *Manager) actionOf(before, after *unstructured.Unstructured) string {
+	switch {
+	case before == nil && (after.GetResourceVersion() == "" || m.createdByApply(after)):
+		return ActionCreated // an empty version is a dry-run create
+	case before == nil:
+		return ActionConfigured
+	case before.GetUID() != after.GetUID() && after.GetUID() != "":
+		return ActionCreated
+	case before.GetResourceVersion() == after.GetResourceVersion():
+		return ActionUnchanged
+	default:
+		return ActionConfigured
+	}
+}
+
+// createdByApply reports whether every field manager of u is gitwave's,
+// each writing within a second of u's creation.
+func (m *Manager) createdByApply(u *unstructured.Unstructured) bool {
+	created := u.GetCreationTimestamp().Time
+	fields := u.GetManagedFields()
+	for _, f := range fields {
+		if f.Manager != m.opts.FieldManager || f.Time == nil || f.Time.Sub(created).Abs() > time.Second {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// replace creates u, or updates the live object with it (Replace=true),
+// as kubectl replace does. before is the live object as the cache has it;
+// when it is stale (the object exists, or changed since), the object is
+// read and the write tried once more.
+func (m *Manager) replace(ctx context.Context, ri dynamic.ResourceInterface, u, before *unstructured.Unstructured, validation string, ao applyOptions) (*unstructured.Unstructured, error) {
+	create := func() (*unstructured.Unstructured, error) {
+		return ri.Create(ctx, u, metav1.CreateOptions{FieldManager: m.opts.FieldManager, FieldValidation: validation, DryRun: dryRun(ao)})
+	}
+	update := func(live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+		u.SetResourceVersion(live.GetResourceVersion())
+		return ri.Update(ctx, u, metav1.UpdateOptions{FieldManager: m.opts.FieldManager, FieldValidation: validation, DryRun: dryRun(ao)})
+	}
+	var out *unstructured.Unstructured
+	var err error
+	if before == nil {
+		out, err = create()
+	} else {
+		out, err = update(before)
+	}
+	if !apierrors.IsAlreadyExists(err) && !apierrors.IsConflict(err) && !(before != nil && apierrors.IsNotFound(err)) {
+		return out, err
+	}
+	live, err := ri.Get(ctx, u.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		return create()
+	case err != nil:
+		return nil, fmt.Errorf("read live object: %w", err)
+	}
+	return update(live)
 }
 
 // resourceClient is the part of dynamic.ResourceInterface apply uses.

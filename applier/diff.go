@@ -43,9 +43,10 @@ func equalObjects(a, b *unstructured.Unstructured) bool {
 // server-set metadata) and the app's ignoreDifferences removed from both.
 // Objects in the app's inventory that are no longer desired are listed as
 // removed. Secret values are masked, and compared only in Secrets the app
-// owns. A live object the app does not own and opts.MayRead refuses is
-// neither dry-run nor shown: the diff says that it exists. Hooks and Skip
-// objects are not diffed: they have no lasting live state.
+// owns. A live object the app does not own and opts.MayRead refuses is not
+// shown: the diff says that it exists. Live objects come from the watch
+// cache: an object gitwave applied costs one request, its dry run. Hooks
+// and Skip objects are not diffed: they have no lasting live state.
 func (m *Manager) Diff(ctx context.Context, app *planner.App, objects []*planner.Object, opts DiffOptions) (*planner.AppDiff, error) {
 	diffs, err := m.liveDiffs(ctx, app, objects, opts)
 	if err != nil {
@@ -111,7 +112,9 @@ func (m *Manager) liveDiffs(ctx context.Context, app *planner.App, objects []*pl
 // diffObject dry-runs one object. An object whose kind or namespace does
 // not exist yet (a CRD or namespace the sync would create first) is
 // compared as it was rendered; so is a foreign object opts may not read,
-// against a placeholder.
+// against a placeholder. The live object comes from the watch cache when
+// it holds the version the dry run started from; it is read only when it
+// does not (an object another tool created, or a watch lagging behind).
 func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.Object, opts DiffOptions) (liveDiff, error) {
 	d := liveDiff{desired: o, key: o.Key}
 	u, rm, err := m.prepare(ctx, app, o)
@@ -123,29 +126,55 @@ func (m *Manager) diffObject(ctx context.Context, app *planner.App, o *planner.O
 		return d, err
 	}
 	d.key, d.entry = planner.KeyOf(u), entryOf(u)
-	live, err := m.getLive(ctx, rm, d.key)
-	if err != nil {
-		return d, fmt.Errorf("%s: read live object: %w", d.key, err)
+	cached, ok := m.cachedLive(ctx, rm, d.key)
+	if !ok {
+		if cached, err = m.getLive(ctx, rm, d.key); err != nil {
+			return d, fmt.Errorf("%s: read live object: %w", d.key, err)
+		}
 	}
-	d.foreign = live != nil && !ownedBy(live, app.Name)
-	if d.foreign && !opts.mayRead(d.key) {
-		d.hidden, d.before, d.after = true, placeholder(u), normalize(u)
+	if d.hide(cached, app, u, opts) {
 		return d, nil
 	}
 	validation := "Strict"
 	if hasOption(app, o, optValidateFalse) {
 		validation = "Ignore"
 	}
-	result, err := m.serverSideApply(ctx, m.resource(rm, d.key.Namespace), u, validation, applyOptions{DryRun: true})
+	result, dryErr := m.serverSideApply(ctx, m.resource(rm, d.key.Namespace), u, validation, applyOptions{DryRun: true})
+	live := cached
 	switch {
-	case apierrors.IsNotFound(err) && live == nil:
-		result = u // the namespace does not exist yet
-	case err != nil:
-		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), o.Secrets.RedactError(err))
+	case apierrors.IsNotFound(dryErr) && cached == nil:
+		// The namespace does not exist yet, nor does the object.
+		result, dryErr = u, nil
+	case dryErr == nil && result.GetResourceVersion() == "":
+		live = nil // a dry-run create: the object does not exist
+	case dryErr != nil || cached == nil || cached.GetResourceVersion() != result.GetResourceVersion():
+		if live, err = m.getLive(ctx, rm, d.key); err != nil {
+			return d, fmt.Errorf("%s: read live object: %w", d.key, err)
+		}
+	}
+	if d.hide(live, app, u, opts) {
+		return d, nil
+	}
+	if apierrors.IsNotFound(dryErr) && live == nil {
+		result, dryErr = u, nil // the cache still held it; the namespace is gone
+	}
+	if dryErr != nil {
+		return d, fmt.Errorf("%s (%s): dry-run apply: %w", d.key, location(o), o.Secrets.RedactError(dryErr))
 	}
 	d.before, d.after = normalize(live), normalize(result)
 	applyIgnoreRules(app.Spec.IgnoreDifferences, d.key, live, d.before, d.after)
 	return d, nil
+}
+
+// hide marks d foreign when live exists without app's tracking id and, when
+// opts may not read it, hidden: a placeholder before u as rendered. It
+// reports whether d is hidden.
+func (d *liveDiff) hide(live *unstructured.Unstructured, app *planner.App, u *unstructured.Unstructured, opts DiffOptions) bool {
+	d.foreign = live != nil && !ownedBy(live, app.Name)
+	if d.foreign && !opts.mayRead(d.key) {
+		d.hidden, d.before, d.after = true, placeholder(u), normalize(u)
+	}
+	return d.hidden
 }
 
 // unchangedKeys returns, by the objects' own keys, the inventory entries of
@@ -165,7 +194,8 @@ func (m *Manager) unchangedKeys(ctx context.Context, app *planner.App, objects [
 }
 
 // removedObjects returns the live objects of the app's inventory that are
-// not desired and still carry the app's tracking id, normalized.
+// not desired and still carry the app's tracking id, normalized, as the
+// watch cache holds them.
 func (m *Manager) removedObjects(ctx context.Context, app *planner.App, desired map[planner.ResourceKey]bool) ([]*planner.Object, error) {
 	if m.opts.Store == nil {
 		return nil, nil
@@ -187,9 +217,11 @@ func (m *Manager) removedObjects(ctx context.Context, app *planner.App, desired 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
-		live, err := m.getLive(ctx, rm, key)
-		if err != nil {
-			return nil, fmt.Errorf("%s: read live object: %w", key, err)
+		live, ok := m.cachedLive(ctx, rm, key)
+		if !ok {
+			if live, err = m.getLive(ctx, rm, key); err != nil {
+				return nil, fmt.Errorf("%s: read live object: %w", key, err)
+			}
 		}
 		if live == nil || !ownedBy(live, app.Name) {
 			continue

@@ -17,7 +17,7 @@ type DiffOptions struct {
 	// does not own (no tracking id of the app). key carries the namespace
 	// the object would be applied in, "" for a cluster-scoped object. Nil
 	// allows every object. An object the app owns is always shown; an
-	// object refused is neither dry-run nor shown: the diff compares the
+	// object refused is not shown (a dry run of it is discarded): the diff compares the
 	// rendered object with a placeholder and its note says the object
 	// exists and is not the app's.
 	MayRead func(key planner.ResourceKey) bool

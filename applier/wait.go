@@ -22,6 +22,11 @@ import (
 // fast, since most objects are ready within a second, and backs off to 2 s.
 var pollBackoff = backoff.Schedule{First: 200 * time.Millisecond, Factor: 2, Max: 2 * time.Second}
 
+// verifyEvery is how often a health wait reads the objects it waits for
+// from the cluster, whatever the watch says, in case the watch broke or
+// lags: only an object slower than this costs requests.
+const verifyEvery = 5 * time.Second
+
 // waitTarget is one object a step waits for; health is updated in place.
 type waitTarget struct {
 	key    planner.ResourceKey
@@ -65,15 +70,21 @@ func (m *Manager) appTimeout(app *planner.App) (time.Duration, error) {
 	return d, nil
 }
 
-// waitHealthy polls the targets that are not Healthy until all are, one is
-// Degraded, or timeout passes. A Progressing, Suspended or Missing object
-// at the deadline fails the wait with its own message. An error reaching
-// the cluster ends the wait at once.
+// waitHealthy waits for the targets that are not Healthy until all are,
+// one is Degraded, or timeout passes. It reads them from the watch cache,
+// waking whenever a watch delivers an event, polls with backoff only the
+// kinds it cannot watch, and reads every pending target every
+// verifyEvery. A Progressing, Suspended or Missing object at the deadline
+// fails the wait with its own message. An error reaching the cluster ends
+// the wait at once.
 func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	poll := pollBackoff.Start(m.opts.Clock)
-	for {
+	timer, verified := poll.Timer(), poll.Now()
+	changed := m.cache.changes()
+	err := m.pollHealth(ctx, targets, false, false) // the watch may be ahead of the apply responses
+	for err == nil {
 		pending := make([]*waitTarget, 0, len(targets))
 		for _, t := range targets {
 			if t.health.Status != Healthy {
@@ -86,19 +97,28 @@ func (m *Manager) waitHealthy(ctx context.Context, targets []*waitTarget, timeou
 		if err := failedTargets(pending, 0); err != nil {
 			return err
 		}
-		if err := poll.Wait(ctx); err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
+		read := false
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return failedTargets(pending, timeout)
 			}
-			return err
+			return ctx.Err()
+		case <-changed:
+		case <-timer:
+			read, timer = true, poll.Timer()
 		}
-		if err := m.pollHealth(ctx, pending); err != nil {
-			if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return failedTargets(pending, timeout)
-			}
-			return err
+		changed = m.cache.changes()
+		verify := poll.Now().Sub(verified) >= verifyEvery
+		if verify {
+			verified = poll.Now()
+		}
+		err = m.pollHealth(ctx, pending, read || verify, verify)
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return failedTargets(pending, timeout)
 		}
 	}
+	return err
 }
 
 // failedTargets returns a WaitError for the Degraded targets or, with a
@@ -116,11 +136,20 @@ func failedTargets(ts []*waitTarget, timeout time.Duration) error {
 	return &WaitError{Objects: bad, Timeout: timeout}
 }
 
-// pollHealth reads each target once, in parallel, and assesses it.
-func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget) error {
+// pollHealth assesses each target as the watch cache holds it. A target
+// of a kind that cannot be watched is read from the cluster, in parallel,
+// when read is true; with all, every target is.
+func (m *Manager) pollHealth(ctx context.Context, ts []*waitTarget, read, all bool) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(m.opts.Concurrency)
 	for _, t := range ts {
+		if live, ok := m.cachedLive(ctx, t.rm, t.key); ok && !all {
+			t.health = Assess(live)
+			continue
+		}
+		if !read {
+			continue
+		}
 		g.Go(func() error {
 			live, err := m.getLive(gctx, t.rm, t.key)
 			if err != nil {

@@ -111,5 +111,10 @@ func (b *Backoff) Wait(ctx context.Context) error {
 	}
 }
 
+// Timer moves past the next delay and returns a channel that receives once
+// it has passed on the clock: Wait for a select that also waits on other
+// events.
+func (b *Backoff) Timer() <-chan time.Time { return b.clock.After(b.Next()) }
+
 // Now returns the time on the run's clock.
 func (b *Backoff) Now() time.Time { return b.clock.Now() }

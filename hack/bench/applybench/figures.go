@@ -93,12 +93,12 @@ func (b *bench) syncGitwave(ctx context.Context, run int, s *samples) error {
 
 func (b *bench) syncKubectl(ctx context.Context, run int, s *samples) error {
 	cpu := b.cpu.sample()
-	took, wait, err := b.kubectl.syncWaves(ctx, b.kubectlSpace, b.original)
+	took, wait, requests, err := b.kubectl.syncWaves(ctx, b.kubectlSpace, b.original)
 	if err != nil {
 		return err
 	}
-	s.add(took, wait, 0)
-	logf("sync run %d: kubectl %.2f s (kubectl wait %.2f s; %s)", run+1, took.Seconds(), wait.Seconds(), b.cpu.since(cpu))
+	s.add(took, wait, requests)
+	logf("sync run %d: kubectl %.2f s (kubectl wait %.2f s, %d requests; %s)", run+1, took.Seconds(), wait.Seconds(), requests, b.cpu.since(cpu))
 	return nil
 }
 
@@ -122,7 +122,7 @@ func (b *bench) diffFigure(ctx context.Context) (*comparison, error) {
 		c.gitwave.add(took, 0, requests)
 
 		cpu, start = b.cpu.sample(), time.Now()
-		n, err := b.kubectl.diff(ctx, b.kubectlSpace, b.edited.all)
+		n, kRequests, err := b.kubectl.diff(ctx, b.kubectlSpace, b.edited.all)
 		kTook := time.Since(start)
 		if err != nil {
 			return nil, err
@@ -130,9 +130,9 @@ func (b *bench) diffFigure(ctx context.Context) (*comparison, error) {
 		if n != c.changed {
 			return nil, fmt.Errorf("kubectl diff run %d: %d objects differ, want the %d edited", i+1, n, c.changed)
 		}
-		c.kubectl.add(kTook, 0, 0)
+		c.kubectl.add(kTook, 0, kRequests)
 		logf("diff run %d: gitwave %.2f s (%d requests; %s)", i+1, took.Seconds(), requests, gitwaveCPU)
-		logf("diff run %d: kubectl %.2f s (%s); %d objects differ", i+1, kTook.Seconds(), b.cpu.since(cpu), n)
+		logf("diff run %d: kubectl %.2f s (%d requests; %s); %d objects differ", i+1, kTook.Seconds(), kRequests, b.cpu.since(cpu), n)
 	}
 	return c, nil
 }

@@ -21,14 +21,16 @@
 //     proves nothing.
 //
 // The figures go to standard output as KEY=VALUE lines (seconds, request
-// counts, ratios gitwave/kubectl) for hack/bench/apply.sh; progress goes to
+// counts of both tools, ratios gitwave/kubectl) for hack/bench/apply.sh;
+// gitwave's requests are counted by its client, kubectl's from the
+// request lines of its -v=6 log, which it writes in every run; progress goes to
 // standard error, each timed run with the CPU seconds every process spent
 // in it (apiserver, etcd, controller-manager, kwok, this process, kubectl),
 // which shows whether a run waited on the cluster or on the client.
 //
 // Usage:
 //
-//	applybench [-runs 3] [-objects 1000] [-changed 10] [-concurrency 0] [-cpuprofile FILE] [-keep]
+//	applybench [-runs 3] [-objects 1000] [-changed 10] [-concurrency 0] [-qps 0] [-cpuprofile FILE] [-keep]
 //
 // The cluster binaries, kubectl included, come from localcluster.BinDir()
 // (hack/kube/build.sh builds them).
@@ -54,6 +56,9 @@ type Options struct {
 	ChangedPercent int
 	// Concurrency is the applier's Options.Concurrency; 0 keeps its default.
 	Concurrency int
+	// QPS is the applier's request rate (burst twice as many); 0 keeps
+	// its default.
+	QPS int
 	// CPUProfile, if set, receives a CPU profile of this process while it
 	// measures (kubectl runs in child processes and is not in it).
 	CPUProfile string
@@ -67,6 +72,7 @@ func main() {
 	flag.IntVar(&o.Objects, "objects", 1000, "objects in the app, in 5 waves")
 	flag.IntVar(&o.ChangedPercent, "changed", 10, "percent of objects whose data the diff figure edits")
 	flag.IntVar(&o.Concurrency, "concurrency", 0, "applier concurrency (0: its default)")
+	flag.IntVar(&o.QPS, "qps", 0, "applier requests a second, burst twice as many (0: its default)")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of this process while it measures to this file")
 	flag.BoolVar(&o.KeepCluster, "keep", false, "keep the cluster's directory, with its component logs, on exit")
 	flag.Parse()

@@ -24,20 +24,24 @@ func printFigures(w io.Writer, o Options, sync, diff *comparison) {
 		{"SYNC_GITWAVE_REQUESTS", median(sync.gitwave.requests)},
 		{"SYNC_KUBECTL_S", seconds(median(sync.kubectl.total))},
 		{"SYNC_KUBECTL_WAIT_S", seconds(median(sync.kubectl.wait))},
+		{"SYNC_KUBECTL_REQUESTS", median(sync.kubectl.requests)},
 		{"SYNC_RATIO", fmt.Sprintf("%.3f", syncRatio)},
 		{"DIFF_CHANGED", diff.changed},
 		{"DIFF_GITWAVE_S", seconds(median(diff.gitwave.total))},
 		{"DIFF_GITWAVE_REQUESTS", median(diff.gitwave.requests)},
 		{"DIFF_KUBECTL_S", seconds(median(diff.kubectl.total))},
+		{"DIFF_KUBECTL_REQUESTS", median(diff.kubectl.requests)},
 		{"DIFF_RATIO", fmt.Sprintf("%.3f", diffRatio)},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "%s=%v\n", l.key, l.value)
 	}
-	logf("sync %d objects in %d waves: gitwave %s s, kubectl %s s, ratio %.2f (goal <= 0.5)",
-		o.Objects, waveCount, seconds(median(sync.gitwave.total)), seconds(median(sync.kubectl.total)), syncRatio)
-	logf("live diff of %d objects, %d changed: gitwave %s s, kubectl %s s, ratio %.2f (goal <= 0.5)",
-		o.Objects, diff.changed, seconds(median(diff.gitwave.total)), seconds(median(diff.kubectl.total)), diffRatio)
+	logf("sync %d objects in %d waves: gitwave %s s (%d requests), kubectl %s s (%d requests), ratio %.2f (goal <= 0.5)",
+		o.Objects, waveCount, seconds(median(sync.gitwave.total)), median(sync.gitwave.requests),
+		seconds(median(sync.kubectl.total)), median(sync.kubectl.requests), syncRatio)
+	logf("live diff of %d objects, %d changed: gitwave %s s (%d requests), kubectl %s s (%d requests), ratio %.2f (goal <= 0.5)",
+		o.Objects, diff.changed, seconds(median(diff.gitwave.total)), median(diff.gitwave.requests),
+		seconds(median(diff.kubectl.total)), median(diff.kubectl.requests), diffRatio)
 }
 
 // ratio is gitwave's median time over kubectl's.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/gitwave/gitwave/applier"
 	"github.com/gitwave/gitwave/hack/localcluster"
@@ -97,7 +98,11 @@ func (b *bench) connect(ctx context.Context, env *localcluster.Env, work string)
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	cfg := env.RESTConfig(clusterName)
-	b.manager, err = applier.New(cfg, applier.Options{Store: st, Cluster: clusterName, Concurrency: b.opts.Concurrency})
+	// The applier with the request rate `gitwave sync` has (its own
+	// default, unless -qps), not the local cluster's test setting.
+	applierCfg := rest.CopyConfig(cfg)
+	applierCfg.QPS, applierCfg.Burst = float32(b.opts.QPS), 2*b.opts.QPS
+	b.manager, err = applier.New(applierCfg, applier.Options{Store: st, Cluster: clusterName, Concurrency: b.opts.Concurrency})
 	if err != nil {
 		st.Close()
 		return nil, err
