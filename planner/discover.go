@@ -76,6 +76,9 @@ type Planner struct {
 	Limits Limits
 
 	expansions expandCache
+	// parses keeps what discovery and the dependency index parsed out of
+	// files, by blob id, for every later call on this Planner.
+	parses parseCache
 }
 
 // maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.
@@ -91,7 +94,7 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 // discover is Discover with the reader its renders use, which DiffRevisions
 // shares between the two revisions it compares.
 func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
-	sc, err := scanRepo(ctx, src.Repo, src.Config)
+	sc, err := scanRepo(ctx, src.Repo, src.Config, &p.parses)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}
