@@ -204,6 +204,9 @@ type discovery struct {
 	clusters []Cluster
 	// argoFiles are the files that mention Applications.
 	argoFiles []string
+	// holdsApps says, per source path of the served tree, whether one of
+	// argoFiles lies under it: apps on every cluster share their paths.
+	holdsApps map[string]bool
 	seen      map[AppKey]*App
 	// visited counts the Applications met; full is set once they pass
 	// MaxAppsPerRevision, where discovery stops.
@@ -336,13 +339,30 @@ func (d *discovery) mayHoldApps(ctx context.Context, app *App) bool {
 			}
 			continue
 		}
-		for _, f := range d.argoFiles {
-			if pathUnder(f, s.Path) {
-				return true
-			}
+		if d.servedPathHoldsApps(s.Path) {
+			return true
 		}
 	}
 	return false
+}
+
+// servedPathHoldsApps reports whether a file under dir in the served tree
+// mentions an Application.
+func (d *discovery) servedPathHoldsApps(dir string) bool {
+	found, ok := d.holdsApps[dir]
+	if ok {
+		return found
+	}
+	for _, f := range d.argoFiles {
+		if found = pathUnder(f, dir); found {
+			break
+		}
+	}
+	if d.holdsApps == nil {
+		d.holdsApps = map[string]bool{}
+	}
+	d.holdsApps[dir] = found
+	return found
 }
 
 func manifestWave(m manifest) int {
