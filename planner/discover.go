@@ -94,7 +94,7 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 // discover is Discover with the reader its renders use, which DiffRevisions
 // shares between the two revisions it compares.
 func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
-	sc, err := scanRepo(ctx, src.Repo, src.Config, &p.parses)
+	sc, err := p.scanTree(ctx, src.Repo, src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}

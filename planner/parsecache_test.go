@@ -254,3 +254,37 @@ func TestParseCacheComputesOnceConcurrently(t *testing.T) {
 		t.Errorf("a result not kept: computed %d times in all, want 3", n)
 	}
 }
+
+// commitRepo is an idRepo that names its commit, as a gitrepo.Tree does.
+type commitRepo struct {
+	idRepo
+	commit string
+}
+
+func (r commitRepo) Commit() string { return r.commit }
+
+// TestDiscoverScansACommitOnce discovers one commit twice, as the bot does
+// for the default branch of every pull request: the second time reads no
+// file, finds the same apps, and what the first caller changed in its
+// inventory does not reach the second.
+func TestDiscoverScansACommitOnce(t *testing.T) {
+	var p Planner
+	repo := commitRepo{idRepo: parseRepo(), commit: strings.Repeat("a", 40)}
+	first := discoverWith(t, &p, repo)
+	first.Clusters[0].Labels["env"] = "changed by a caller"
+	repo.reads = map[string]int{}
+	second := discoverWith(t, &p, repo)
+	if got := repo.read(); len(got) > 0 {
+		t.Errorf("second discover of one commit read %v, want nothing", got)
+	}
+	if len(second.Apps) != len(first.Apps) || len(second.Clusters) != 2 {
+		t.Errorf("second discover: %d apps, %d clusters; want %d apps on 2 clusters", len(second.Apps), len(second.Clusters), len(first.Apps))
+	}
+	if env := second.Clusters[0].Labels["env"]; env != "staging" {
+		t.Errorf("cluster env label %q in the second inventory, want staging", env)
+	}
+	other := commitRepo{idRepo: parseRepo().edited(map[string]string{"appsets/web.yaml": listAppSet("a")}), commit: strings.Repeat("b", 40)}
+	if got := len(discoverWith(t, &p, other).Apps); got != 2 {
+		t.Errorf("another commit: %d apps, want 2 (a and extra)", got)
+	}
+}

@@ -41,6 +41,12 @@ type scan struct {
 	ArgoFiles []string
 	// Errors are the files that could not be read or parsed.
 	Errors []error
+
+	// incomplete is set when a file or folder could not be read: such a
+	// scan is not kept (see Planner.scanTree).
+	incomplete bool
+	// cost estimates the bytes the scan holds.
+	cost int64
 }
 
 // scanRepo walks the repository once for Applications, ApplicationSets and
@@ -58,6 +64,7 @@ func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig, cache *parseCache
 	err := fs.WalkDir(repo, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			s.Errors = append(s.Errors, fileErr(p, 0, err))
+			s.incomplete = true
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -107,7 +114,10 @@ func excluded(p string, globs []string) bool {
 func (s *scan) add(p string, fsc fileScan, cfg RepoConfig) {
 	if fsc.argo {
 		s.ArgoFiles = append(s.ArgoFiles, p)
+		s.cost += int64(len(p)) + 16
 	}
+	s.cost += fsc.cost
+	s.incomplete = s.incomplete || fsc.readFailed
 	for _, e := range fsc.errs {
 		s.Errors = append(s.Errors, e)
 	}
