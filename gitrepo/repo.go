@@ -28,6 +28,7 @@ type Repo struct {
 	lastFetch time.Time
 
 	blobs *blobReader
+	trees treeCache
 
 	// commits are full SHAs already verified to name commits here; Git
 	// never takes a commit back, so they need no second rev-parse.

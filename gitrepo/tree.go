@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"slices"
 	"strconv"
 	"sync"
 )
@@ -52,37 +51,15 @@ type entry struct {
 func (e *entry) isDir() bool { return e.kind == kindDir || e.kind == kindSubmodule }
 
 // Tree returns the tree of the commit rev names (normally a SHA from
-// Resolve; any revision Resolve accepts works).
+// Resolve; any revision Resolve accepts works). The Repo keeps the last
+// trees it listed: asking again for one is free, and a new commit's tree
+// is derived from the last one with the paths that differ (see treeCache).
 func (r *Repo) Tree(ctx context.Context, rev string) (*Tree, error) {
 	sha, err := r.Resolve(ctx, rev)
 	if err != nil {
 		return nil, fmt.Errorf("read tree at %s: %w", rev, err)
 	}
-	out, err := r.git(ctx, "ls-tree", "-r", "-z", "--full-tree", "-l", sha)
-	if err != nil {
-		return nil, fmt.Errorf("list tree of %s in %s: %w", sha, r.loc, err)
-	}
-	t := &Tree{
-		repo:     r,
-		commit:   sha,
-		entries:  map[string]*entry{".": {kind: kindDir}},
-		children: map[string][]string{".": nil},
-		links:    map[string]string{},
-	}
-	for record := range bytes.SplitSeq(out, []byte{0}) {
-		if len(record) == 0 {
-			continue
-		}
-		name, e, err := parseLsTree(record)
-		if err != nil {
-			return nil, fmt.Errorf("list tree of %s in %s: %w", sha, r.loc, err)
-		}
-		t.add(name, e)
-	}
-	for dir := range t.children {
-		slices.Sort(t.children[dir])
-	}
-	return t, nil
+	return r.treeOf(ctx, sha)
 }
 
 // Commit returns the full SHA of the commit the tree belongs to.

@@ -31,6 +31,8 @@ func Dependencies(src Source, app *App) []string {
 type dependencyIndex struct {
 	repo      fs.FS
 	servedURL string
+	// parses keeps parsed Chart.yaml and kustomization files by blob id.
+	parses *parseCache
 
 	mu      sync.Mutex
 	sources map[string][]string // JSON of an app's sources -> their dependencies
@@ -39,7 +41,7 @@ type dependencyIndex struct {
 }
 
 func newDependencyIndex(repo fs.FS, servedURL string) *dependencyIndex {
-	return &dependencyIndex{repo: repo, servedURL: servedURL, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
+	return &dependencyIndex{repo: repo, servedURL: servedURL, parses: &dependencyParses, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
 }
 
 // Dependencies is the package-level Dependencies, memoized.
@@ -116,7 +118,9 @@ func (x *dependencyIndex) helmFileDeps(app *App, src *ApplicationSource, i int, 
 // chartDependencies lists the local charts (file://) a chart's Chart.yaml
 // depends on.
 func (x *dependencyIndex) chartDependencies(dir string) []string {
-	return x.memo(x.charts, dir, func() []string { return readChartDependencies(x.repo, dir) })
+	return x.memo(x.charts, dir, func() []string {
+		return parsedFile(x.parses, x.repo, path.Join(dir, "Chart.yaml"), dir, chartDependenciesOf)
+	})
 }
 
 // memo returns m[key], computing and keeping it on first use.
@@ -134,11 +138,9 @@ func (x *dependencyIndex) memo(m map[string][]string, key string, compute func()
 	return v
 }
 
-func readChartDependencies(repo fs.FS, dir string) []string {
-	data, err := fs.ReadFile(repo, path.Join(dir, "Chart.yaml"))
-	if err != nil {
-		return nil
-	}
+// chartDependenciesOf lists the file:// dependencies in dir's Chart.yaml,
+// whose content is data.
+func chartDependenciesOf(dir string, data []byte) []string {
 	var c struct {
 		Dependencies []struct {
 			Repository string `json:"repository"`
@@ -184,18 +186,14 @@ func (x *dependencyIndex) kustomizeClosure(dir string) []string {
 // kustomizeRefs lists the local paths that dir's kustomization names as
 // resources, bases or components; nil when dir has none.
 func (x *dependencyIndex) kustomizeRefs(dir string) []string {
-	return x.memo(x.kust, dir, func() []string { return readKustomizeRefs(x.repo, dir) })
+	return x.memo(x.kust, dir, func() []string {
+		return parsedFile(x.parses, x.repo, kustomizationFile(x.repo, dir), dir, kustomizeRefsOf)
+	})
 }
 
-func readKustomizeRefs(repo fs.FS, dir string) []string {
-	kfile := kustomizationFile(repo, dir)
-	if kfile == "" {
-		return nil
-	}
-	data, err := fs.ReadFile(repo, kfile)
-	if err != nil {
-		return nil
-	}
+// kustomizeRefsOf lists the local paths outside dir that dir's
+// kustomization, whose content is data, names.
+func kustomizeRefsOf(dir string, data []byte) []string {
 	var k kustomizationRefs
 	if yaml.Unmarshal(data, &k) != nil {
 		return nil // rendering reports it; the source path is already a dependency

@@ -76,6 +76,9 @@ type Planner struct {
 	Limits Limits
 
 	expansions expandCache
+	// parses keeps what discovery and the dependency index parsed out of
+	// files, by blob id, for every later call on this Planner.
+	parses parseCache
 }
 
 // maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.
@@ -91,7 +94,7 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 // discover is Discover with the reader its renders use, which DiffRevisions
 // shares between the two revisions it compares.
 func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
-	sc, err := scanRepo(ctx, src.Repo, src.Config)
+	sc, err := p.scanTree(ctx, src.Repo, src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}
@@ -201,6 +204,9 @@ type discovery struct {
 	clusters []Cluster
 	// argoFiles are the files that mention Applications.
 	argoFiles []string
+	// holdsApps says, per source path of the served tree, whether one of
+	// argoFiles lies under it: apps on every cluster share their paths.
+	holdsApps map[string]bool
 	seen      map[AppKey]*App
 	// visited counts the Applications met; full is set once they pass
 	// MaxAppsPerRevision, where discovery stops.
@@ -333,13 +339,30 @@ func (d *discovery) mayHoldApps(ctx context.Context, app *App) bool {
 			}
 			continue
 		}
-		for _, f := range d.argoFiles {
-			if pathUnder(f, s.Path) {
-				return true
-			}
+		if d.servedPathHoldsApps(s.Path) {
+			return true
 		}
 	}
 	return false
+}
+
+// servedPathHoldsApps reports whether a file under dir in the served tree
+// mentions an Application.
+func (d *discovery) servedPathHoldsApps(dir string) bool {
+	found, ok := d.holdsApps[dir]
+	if ok {
+		return found
+	}
+	for _, f := range d.argoFiles {
+		if found = pathUnder(f, dir); found {
+			break
+		}
+	}
+	if d.holdsApps == nil {
+		d.holdsApps = map[string]bool{}
+	}
+	d.holdsApps[dir] = found
+	return found
 }
 
 func manifestWave(m manifest) int {

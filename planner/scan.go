@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -42,21 +41,30 @@ type scan struct {
 	ArgoFiles []string
 	// Errors are the files that could not be read or parsed.
 	Errors []error
+
+	// incomplete is set when a file or folder could not be read: such a
+	// scan is not kept (see Planner.scanTree).
+	incomplete bool
+	// cost estimates the bytes the scan holds.
+	cost int64
 }
 
 // scanRepo walks the repository once for Applications, ApplicationSets and
-// cluster Secrets. Files that mention neither are not parsed.
-func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
+// cluster Secrets. Files that mention neither are not parsed. With a
+// cache, a file whose content (blob id) and path were scanned before is
+// neither read nor parsed again.
+func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig, cache *parseCache) (*scan, error) {
 	s := &scan{}
 	if pf, ok := repo.(Prefetcher); ok {
 		// Best effort: a failed prefetch leaves the reads below to do the work.
 		_ = pf.Prefetch(ctx, func(p string) bool {
-			return isManifestFile(p) && !excluded(p, cfg.Exclude) && !strings.Contains("/"+p, "/.")
+			return isManifestFile(p) && !excluded(p, cfg.Exclude) && !strings.Contains("/"+p, "/.") && !cache.has(scanKey(repo, p))
 		})
 	}
 	err := fs.WalkDir(repo, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			s.Errors = append(s.Errors, fileErr(p, 0, err))
+			s.incomplete = true
 			return nil
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -77,7 +85,7 @@ func scanRepo(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
 		if !isManifestFile(p) {
 			return nil
 		}
-		s.scanFile(repo, p, cfg)
+		s.add(p, scanFileCached(repo, p, cache), cfg)
 		return nil
 	})
 	return s, err
@@ -101,30 +109,19 @@ func excluded(p string, globs []string) bool {
 	return false
 }
 
-// scanFile parses one file when it mentions an Application, an
-// ApplicationSet or a cluster Secret.
-func (s *scan) scanFile(repo fs.FS, p string, cfg RepoConfig) {
-	data, err := fs.ReadFile(repo, p)
-	if err != nil {
-		s.Errors = append(s.Errors, fileErr(p, 0, err))
-		return
-	}
-	argo := bytes.Contains(data, []byte("argoproj.io")) && bytes.Contains(data, []byte("Application"))
-	secret := bytes.Contains(data, []byte(ClusterSecretLabel))
-	if !argo && !secret {
-		return
-	}
-	if argo {
+// add records what scanning file p found, as far as cfg's apps and
+// clusters folders let it count.
+func (s *scan) add(p string, fsc fileScan, cfg RepoConfig) {
+	if fsc.argo {
 		s.ArgoFiles = append(s.ArgoFiles, p)
+		s.cost += int64(len(p)) + 16
 	}
-	if bytes.Contains(data, []byte("{{")) && !bytes.Contains(data, []byte("kind: ApplicationSet")) && isTemplateFile(p) {
-		return // a Helm template; rendering its chart will reveal what it holds
-	}
-	docs, errs := parseDocuments(p, data)
-	for _, e := range errs {
+	s.cost += fsc.cost
+	s.incomplete = s.incomplete || fsc.readFailed
+	for _, e := range fsc.errs {
 		s.Errors = append(s.Errors, e)
 	}
-	for _, d := range docs {
+	for _, d := range fsc.docs {
 		switch {
 		case isArgoKind(d.Object, "Application"), isArgoKind(d.Object, "ApplicationSet"):
 			if len(cfg.Apps) == 0 || underAny(p, cfg.Apps) {

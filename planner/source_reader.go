@@ -37,6 +37,9 @@ type readerMemo struct {
 	// mentions says, per tree and path, whether a file there mentions an
 	// Application.
 	mentions map[treeKey]*memoEntry[bool]
+	// served says, per served URL and repoURL, whether the repoURL names
+	// the served repository: every app asks, and parsing URLs adds up.
+	served sync.Map
 }
 
 type treeKey struct{ url, revision string }
@@ -110,7 +113,13 @@ func (r *sourceReader) wrapped(t gitTree) gitTree {
 // repository: it is empty, or it is the served URL spelled another way.
 // With the served URL unknown (the CLI), only an empty repoURL does.
 func (r *sourceReader) isServedURL(repoURL string) bool {
-	return namesServed(r.servedURL, repoURL)
+	key := r.servedURL + "\x00" + repoURL
+	if v, ok := r.memo.served.Load(key); ok {
+		return v.(bool)
+	}
+	ok := namesServed(r.servedURL, repoURL)
+	r.memo.served.Store(key, ok)
+	return ok
 }
 
 // namesServed reports whether repoURL names the repository servedURL: it
