@@ -21,7 +21,7 @@ var fullSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 // mirror a name is looked up after a fetch (see Options.FetchInterval) and a
 // full SHA that is missing is fetched by itself.
 func (r *Repo) Resolve(ctx context.Context, rev string) (string, error) {
-	if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, "\x00\n") {
+	if !validRev(rev) {
 		return "", fmt.Errorf("resolve %q in %s: not a revision", rev, r.loc)
 	}
 	if !r.loc.remote() {
@@ -53,6 +53,24 @@ func (r *Repo) Resolve(ctx context.Context, rev string) (string, error) {
 		return "", fmt.Errorf("resolve %q: %w", rev, err)
 	}
 	return r.find(ctx, rev)
+}
+
+// Lookup returns the full SHA of the commit rev names among what the
+// repository already holds, never fetching, whatever FetchInterval says: for
+// a caller that fetches a URL mirror on its own schedule (Fetch) and looks
+// names up in between. It accepts what Resolve accepts, and its error wraps
+// ErrRevisionNotFound when nothing matches.
+func (r *Repo) Lookup(ctx context.Context, rev string) (string, error) {
+	if !validRev(rev) {
+		return "", fmt.Errorf("look up %q in %s: not a revision", rev, r.loc)
+	}
+	return r.find(ctx, rev)
+}
+
+// validRev reports whether rev may be handed to git as a revision: not
+// empty, not an option, one line.
+func validRev(rev string) bool {
+	return rev != "" && !strings.HasPrefix(rev, "-") && !strings.ContainsAny(rev, "\x00\n")
 }
 
 // find looks rev up without fetching and returns Resolve's answer.
