@@ -96,6 +96,10 @@ func TestTreeResolvesBranchTagSHAAndHEAD(t *testing.T) {
 	if !errors.As(err, &nf) || !errors.Is(err, gitrepo.ErrRevisionNotFound) || !strings.Contains(err.Error(), `"no-such-branch" not found in `+u.url) {
 		t.Errorf("missing revision: %v, want a RevisionNotFoundError naming it and the repository", err)
 	}
+	// As in Argo CD, origin/main is no branch of the repository.
+	if _, sha, err := r.Tree(ctx, u.url, "origin/main"); !errors.As(err, &nf) {
+		t.Errorf("Tree(origin/main) = %s, %v; want a RevisionNotFoundError", sha, err)
+	}
 }
 
 func TestIncrementalFetchAtMostOncePerInterval(t *testing.T) {
