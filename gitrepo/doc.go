@@ -26,7 +26,9 @@
 // # Revisions and trees
 //
 // Resolve turns a branch, tag, SHA, expression (HEAD~1) or remote-tracking
-// name (origin/main) into a full commit SHA. Tree lists the commit's tree once
+// name (origin/main) into a full commit SHA, fetching a mirror when its refs
+// are stale; Lookup answers from what the mirror holds, for a caller that
+// fetches on its own schedule. Tree lists the commit's tree once
 // with git ls-tree and returns a *Tree, an io/fs file system with directories
 // synthesized from the paths. File contents are read lazily through a single
 // long-lived `git cat-file --batch` process per Repo, so reading thousands of

@@ -21,7 +21,7 @@ var fullSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 // mirror a name is looked up after a fetch (see Options.FetchInterval) and a
 // full SHA that is missing is fetched by itself.
 func (r *Repo) Resolve(ctx context.Context, rev string) (string, error) {
-	if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, "\x00\n") {
+	if !validRev(rev) {
 		return "", fmt.Errorf("resolve %q in %s: not a revision", rev, r.loc)
 	}
 	if !r.loc.remote() {
@@ -53,6 +53,27 @@ func (r *Repo) Resolve(ctx context.Context, rev string) (string, error) {
 		return "", fmt.Errorf("resolve %q: %w", rev, err)
 	}
 	return r.find(ctx, rev)
+}
+
+// Lookup returns the full SHA of the commit rev names among what the
+// repository already holds, never fetching, whatever FetchInterval says: for
+// a caller that fetches a URL mirror on its own schedule (Fetch) and looks
+// names up in between. rev is read as git reads it (a branch, tag, SHA or
+// expression); unlike Resolve, origin/X is not taken for the branch X, as
+// Argo CD does not take it for a targetRevision. Its error wraps
+// ErrRevisionNotFound when nothing matches.
+func (r *Repo) Lookup(ctx context.Context, rev string) (string, error) {
+	if !validRev(rev) {
+		return "", fmt.Errorf("look up %q in %s: not a revision", rev, r.loc)
+	}
+	sha, err := r.lookupNames(ctx, rev, []string{rev})
+	return r.answer(rev, sha, err)
+}
+
+// validRev reports whether rev may be handed to git as a revision: not
+// empty, not an option, one line.
+func validRev(rev string) bool {
+	return rev != "" && !strings.HasPrefix(rev, "-") && !strings.ContainsAny(rev, "\x00\n")
 }
 
 // find looks rev up without fetching and returns Resolve's answer.
@@ -88,10 +109,16 @@ func (e *notFoundError) Is(target error) bool { return target == ErrRevisionNotF
 // lookup resolves rev against what is already in the repository, without
 // fetching. It returns "" when nothing matches.
 func (r *Repo) lookup(ctx context.Context, rev string) (string, error) {
+	return r.lookupNames(ctx, rev, r.candidates(rev))
+}
+
+// lookupNames resolves the first of names that names a commit, for the
+// revision rev a caller asked for; "" when none does.
+func (r *Repo) lookupNames(ctx context.Context, rev string, names []string) (string, error) {
 	if _, ok := r.commits.Load(rev); ok {
 		return rev, nil
 	}
-	for _, candidate := range r.candidates(rev) {
+	for _, candidate := range names {
 		out, err := r.git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", candidate+"^{commit}")
 		if err == nil {
 			sha := strings.TrimSpace(string(out))

@@ -19,12 +19,16 @@
 // # Git
 //
 // Each listed repository has one bare mirror under DataDir/git (shared
-// with the bot's), cloned once and fetched incrementally. A revision name
-// is looked up after a fetch at most once per fetchInterval; concurrent
-// callers wait for one fetch instead of starting their own. "" and HEAD
-// mean the repository's defaultBranch. Credentials come from tokenFile,
-// sshKeyFile with knownHostsFile (StrictHostKeyChecking=yes), or, for
-// host github, the App installation's token; they reach git through its
+// with the bot's), cloned once and fetched incrementally, read and fetched
+// through one long-lived gitrepo handle. A revision name is looked up
+// after a fetch at most once per fetchInterval; concurrent callers wait
+// for one fetch instead of starting their own. "" and HEAD mean the
+// repository's defaultBranch. Credentials come from tokenFile, sshKeyFile
+// with knownHostsFile (StrictHostKeyChecking=yes), or, for host github,
+// the App installation's token. A token (the tokenFile's content or the
+// host's) is asked for on every clone and fetch, so a rotated one is used
+// at once; the key and known_hosts paths are set once, and ssh reads the
+// files on each connection. Credentials reach git through its
 // environment, never its command line, and are masked in every error.
 //
 // # Charts

@@ -18,33 +18,31 @@ import (
 // fullSHA matches a full SHA-1 or SHA-256 commit name.
 var fullSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 
-// gitCredentials gives the options that let a fetch reach a repository:
-// location, cache directory and credentials, read afresh for every fetch so
-// that rotated tokens are picked up.
-type gitCredentials func(ctx context.Context) (gitrepo.Options, error)
-
 // gitSource is one listed Git repository: a shared bare mirror fetched at
-// most once per interval, read through one long-lived local reader that
-// never fetches by itself.
+// most once per interval, read and fetched through one long-lived gitrepo
+// handle. The handle's settings are fixed; a rotating credential (a
+// tokenFile's content, the host's token) reaches it through its
+// TokenSource, asked on every clone and fetch.
 type gitSource struct {
 	url           string
 	defaultBranch string
 	interval      time.Duration
-	options       gitCredentials
+	options       gitrepo.Options
 	log           *slog.Logger
 
 	// sem serializes opening and fetching: a caller that waits for another's
 	// fetch finds the mirror fresh and does not fetch again.
 	sem       chan struct{}
-	reader    atomic.Pointer[gitrepo.Repo] // set once under sem
+	repo      atomic.Pointer[gitrepo.Repo] // the handle; set under sem
 	lastFetch time.Time                    // start of the last fetch or clone; guarded by sem
 	cache     resolvedCache
 
-	// fetches counts clones and fetches, for tests and benchmarks.
-	fetches atomic.Int64
+	// fetches counts clones and fetches, opens the handles opened, for
+	// tests and benchmarks.
+	fetches, opens atomic.Int64
 }
 
-func newGitSource(url, defaultBranch string, interval time.Duration, options gitCredentials, log *slog.Logger) *gitSource {
+func newGitSource(url, defaultBranch string, interval time.Duration, options gitrepo.Options, log *slog.Logger) *gitSource {
 	if defaultBranch == "" {
 		defaultBranch = "main"
 	}
@@ -58,20 +56,20 @@ func (g *gitSource) tree(ctx context.Context, rev string) (fs.FS, string, error)
 	if rev == "" || rev == "HEAD" {
 		rev = g.defaultBranch
 	}
-	reader, err := g.open(ctx)
+	repo, err := g.open(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	sha, ok := g.cache.name(rev, g.interval)
 	if !ok {
-		if sha, err = g.resolve(ctx, reader, rev); err != nil {
+		if sha, err = g.resolve(ctx, repo, rev); err != nil {
 			return nil, "", err
 		}
 	}
 	if t, ok := g.cache.tree(sha); ok {
 		return t, sha, nil
 	}
-	t, err := reader.Tree(ctx, sha)
+	t, err := repo.Tree(ctx, sha)
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s at %s: %w", g.url, sha, err)
 	}
@@ -81,25 +79,25 @@ func (g *gitSource) tree(ctx context.Context, rev string) (fs.FS, string, error)
 
 // resolve finds rev's commit: a name after a fetch at most interval old, a
 // SHA the mirror lacks after fetching it.
-func (g *gitSource) resolve(ctx context.Context, reader *gitrepo.Repo, rev string) (string, error) {
+func (g *gitSource) resolve(ctx context.Context, repo *gitrepo.Repo, rev string) (string, error) {
 	start := time.Now()
 	var fetchedAt time.Time
 	var err error
 	if !fullSHA.MatchString(rev) {
-		if fetchedAt, err = g.fetch(ctx, start.Add(-g.interval)); err != nil {
+		if fetchedAt, err = g.fetch(ctx, repo, start.Add(-g.interval)); err != nil {
 			return "", err
 		}
 	}
-	sha, err := lookup(ctx, reader, rev)
+	sha, err := lookup(ctx, repo, rev)
 	if err == nil && sha == "" {
 		// Not there: the remote may have it since the last fetch.
-		if fetchedAt, err = g.fetch(ctx, start); err != nil {
+		if fetchedAt, err = g.fetch(ctx, repo, start); err != nil {
 			return "", err
 		}
-		sha, err = lookup(ctx, reader, rev)
+		sha, err = lookup(ctx, repo, rev)
 	}
 	if err == nil && sha == "" && fullSHA.MatchString(rev) {
-		sha, err = g.fetchCommit(ctx, reader, rev)
+		sha, err = g.fetchCommit(ctx, repo, rev)
 	}
 	if err != nil {
 		return "", fmt.Errorf("resolve targetRevision %q in %s: %w", rev, g.url, err)
@@ -124,9 +122,10 @@ func (e *RevisionNotFoundError) Error() string {
 // Is makes errors.Is match gitrepo.ErrRevisionNotFound.
 func (e *RevisionNotFoundError) Is(target error) bool { return target == gitrepo.ErrRevisionNotFound }
 
-// lookup resolves rev in r without fetching; "" when nothing matches.
-func lookup(ctx context.Context, r *gitrepo.Repo, rev string) (string, error) {
-	sha, err := r.Resolve(ctx, rev)
+// lookup resolves rev in the mirror without fetching; "" when nothing
+// matches.
+func lookup(ctx context.Context, repo *gitrepo.Repo, rev string) (string, error) {
+	sha, err := repo.Lookup(ctx, rev)
 	if errors.Is(err, gitrepo.ErrRevisionNotFound) {
 		return "", nil
 	}
@@ -145,50 +144,38 @@ func (g *gitSource) acquire(ctx context.Context) error {
 
 func (g *gitSource) release() { <-g.sem }
 
-// open returns the reader, cloning the mirror the first time.
+// open returns the repository's handle, opening it (and the first time
+// cloning the mirror) once.
 func (g *gitSource) open(ctx context.Context) (*gitrepo.Repo, error) {
-	if r := g.reader.Load(); r != nil {
+	if r := g.repo.Load(); r != nil {
 		return r, nil
 	}
 	if err := g.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer g.release()
-	if r := g.reader.Load(); r != nil {
+	if r := g.repo.Load(); r != nil {
 		return r, nil
 	}
 	start := time.Now()
-	fetcher, err := g.openFetcher(ctx)
+	// Open's error already names the repository ("clone URL: ...").
+	repo, err := gitrepo.Open(ctx, g.options)
 	if err != nil {
 		return nil, err
 	}
-	defer fetcher.Close()
-	if st, err := os.Stat(fetcher.GitDir()); err == nil && !st.ModTime().Before(start) {
+	g.opens.Add(1)
+	if st, err := os.Stat(repo.GitDir()); err == nil && !st.ModTime().Before(start) {
 		// Open has just cloned it: as fresh as a fetch.
 		g.lastFetch = start
 		g.fetches.Add(1)
 	}
-	reader, err := gitrepo.Open(ctx, gitrepo.Options{Location: fetcher.GitDir(), Logger: g.log})
-	if err != nil {
-		return nil, fmt.Errorf("open the mirror of %s: %w", g.url, err)
-	}
-	g.reader.Store(reader)
-	return reader, nil
-}
-
-// openFetcher opens the mirror with the repository's credentials.
-func (g *gitSource) openFetcher(ctx context.Context) (*gitrepo.Repo, error) {
-	o, err := g.options(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("credentials for %s: %w", g.url, err)
-	}
-	// Open's error already says "clone URL: ...".
-	return gitrepo.Open(ctx, o)
+	g.repo.Store(repo)
+	return repo, nil
 }
 
 // fetch updates the mirror unless a fetch started after since: concurrent
 // callers share one fetch. It returns when the mirror's last fetch started.
-func (g *gitSource) fetch(ctx context.Context, since time.Time) (time.Time, error) {
+func (g *gitSource) fetch(ctx context.Context, repo *gitrepo.Repo, since time.Time) (time.Time, error) {
 	if err := g.acquire(ctx); err != nil {
 		return time.Time{}, err
 	}
@@ -197,13 +184,9 @@ func (g *gitSource) fetch(ctx context.Context, since time.Time) (time.Time, erro
 		return g.lastFetch, nil
 	}
 	start := time.Now()
-	fetcher, err := g.openFetcher(ctx)
-	if err != nil {
-		return time.Time{}, err
-	}
-	defer fetcher.Close()
 	g.fetches.Add(1)
-	if err := fetcher.Fetch(ctx); err != nil {
+	// Fetch's error already names the repository.
+	if err := repo.Fetch(ctx); err != nil {
 		return time.Time{}, err
 	}
 	g.lastFetch = start
@@ -211,32 +194,27 @@ func (g *gitSource) fetch(ctx context.Context, since time.Time) (time.Time, erro
 	return start, nil
 }
 
-// fetchCommit fetches a commit that no branch or tag reaches by its SHA.
-func (g *gitSource) fetchCommit(ctx context.Context, reader *gitrepo.Repo, sha string) (string, error) {
+// fetchCommit fetches a commit that no branch or tag reaches by its SHA;
+// "" when the remote has no such commit.
+func (g *gitSource) fetchCommit(ctx context.Context, repo *gitrepo.Repo, sha string) (string, error) {
 	if err := g.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer g.release()
-	fetcher, err := g.openFetcher(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer fetcher.Close()
 	g.fetches.Add(1)
-	if _, err := fetcher.Resolve(ctx, sha); err != nil {
-		if errors.Is(err, gitrepo.ErrRevisionNotFound) {
-			return "", nil
-		}
-		return "", err
+	// Resolve fetches a full SHA the mirror lacks by itself.
+	got, err := repo.Resolve(ctx, sha)
+	if errors.Is(err, gitrepo.ErrRevisionNotFound) {
+		return "", nil
 	}
-	return lookup(ctx, reader, sha)
+	return got, err
 }
 
-// close stops the reader.
+// close closes the handle; a later read opens it again.
 func (g *gitSource) close() error {
 	g.sem <- struct{}{}
 	defer g.release()
-	r := g.reader.Swap(nil)
+	r := g.repo.Swap(nil)
 	g.cache.reset()
 	if r == nil {
 		return nil
@@ -244,34 +222,33 @@ func (g *gitSource) close() error {
 	return r.Close()
 }
 
-// repoOptions builds the fetch options of a listed repository from its
-// credentials: tokenFile, sshKeyFile with knownHostsFile, or the host's
-// clone token (the GitHub App installation's).
-func repoOptions(cfg *config.Config, repo config.Repo, cacheDir string, hostToken HostTokenFunc, log *slog.Logger) gitCredentials {
-	return func(ctx context.Context) (gitrepo.Options, error) {
-		o := gitrepo.Options{Location: repo.URL, CacheDir: cacheDir, Logger: log}
-		if repo.Host == "gitlab" {
-			o.TokenUser = "oauth2"
-		}
-		switch {
-		case repo.TokenFile != "":
-			token, err := cfg.ReadSecret(repo.TokenFile)
-			if err != nil {
-				return o, err
-			}
-			o.Token = token
-		case repo.SSHKeyFile != "":
-			o.SSHKeyFile, o.SSHKnownHostsFile = cfg.Path(repo.SSHKeyFile), cfg.Path(repo.KnownHostsFile)
-		case repo.Host != "none" && hostToken != nil:
+// repoOptions builds the handle's options for a listed repository. What
+// is fixed is set once: location, cache directory, the ssh key and
+// known_hosts paths (ssh reads the files on each connection). A credential
+// that rotates is read afresh on every clone and fetch through
+// TokenSource: a tokenFile's content, or else the host's clone token (the
+// GitHub App installation's).
+func repoOptions(cfg *config.Config, repo config.Repo, cacheDir string, hostToken HostTokenFunc, log *slog.Logger) gitrepo.Options {
+	o := gitrepo.Options{Location: repo.URL, CacheDir: cacheDir, Logger: log}
+	if repo.Host == "gitlab" {
+		o.TokenUser = "oauth2"
+	}
+	switch {
+	case repo.TokenFile != "":
+		o.TokenSource = func(context.Context) (string, error) { return cfg.ReadSecret(repo.TokenFile) }
+	case repo.SSHKeyFile != "":
+		o.SSHKeyFile = cfg.Path(repo.SSHKeyFile)
+	case repo.Host != "none" && hostToken != nil:
+		o.TokenSource = func(ctx context.Context) (string, error) {
 			token, err := hostToken(ctx, repo)
 			if err != nil {
-				return o, fmt.Errorf("clone token: %w", err)
+				return "", fmt.Errorf("clone token: %w", err)
 			}
-			o.Token = token
+			return token, nil
 		}
-		if o.SSHKnownHostsFile == "" && repo.KnownHostsFile != "" {
-			o.SSHKnownHostsFile = cfg.Path(repo.KnownHostsFile)
-		}
-		return o, nil
 	}
+	if repo.KnownHostsFile != "" {
+		o.SSHKnownHostsFile = cfg.Path(repo.KnownHostsFile)
+	}
+	return o
 }

@@ -96,6 +96,10 @@ func TestTreeResolvesBranchTagSHAAndHEAD(t *testing.T) {
 	if !errors.As(err, &nf) || !errors.Is(err, gitrepo.ErrRevisionNotFound) || !strings.Contains(err.Error(), `"no-such-branch" not found in `+u.url) {
 		t.Errorf("missing revision: %v, want a RevisionNotFoundError naming it and the repository", err)
 	}
+	// As in Argo CD, origin/main is no branch of the repository.
+	if _, sha, err := r.Tree(ctx, u.url, "origin/main"); !errors.As(err, &nf) {
+		t.Errorf("Tree(origin/main) = %s, %v; want a RevisionNotFoundError", sha, err)
+	}
 }
 
 func TestIncrementalFetchAtMostOncePerInterval(t *testing.T) {
@@ -157,6 +161,9 @@ func TestConcurrentCallersShareOneMirrorAndOneFetch(t *testing.T) {
 	}
 	if got := u.server.advertisements.Load(); got != 1 {
 		t.Errorf("8 concurrent callers made %d clones and fetches, want 1", got)
+	}
+	if n := r.trees[config.RepoKey(u.url)].(*gitSource).opens.Load(); n != 1 {
+		t.Errorf("8 concurrent callers opened %d gitrepo handles, want 1", n)
 	}
 	// A second Registry on the same data directory (the bot's) reuses the
 	// mirror: one directory for the repository.
@@ -227,13 +234,12 @@ func TestTokenFileAndHostTokenAuthenticateAndNeverShow(t *testing.T) {
 }
 
 func TestSSHCredentialsComeFromTheKeyAndKnownHostsFiles(t *testing.T) {
-	repo := config.Repo{Name: "apps", Host: "none", URL: "git@git.example:acme/apps.git", SSHKeyFile: "/keys/id", KnownHostsFile: "/keys/known_hosts"}
-	o, err := repoOptions(&config.Config{}, repo, "/cache", nil, nil)(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o.SSHKeyFile != "/keys/id" || o.SSHKnownHostsFile != "/keys/known_hosts" || o.Token != "" || o.Location != repo.URL {
-		t.Errorf("options = %+v", o)
+	repo := config.Repo{Name: "acme/apps", Host: "github", URL: "git@git.example:acme/apps.git", SSHKeyFile: "/keys/id", KnownHostsFile: "/keys/known_hosts"}
+	hostToken := func(context.Context, config.Repo) (string, error) { return "ghs_unused", nil }
+	o := repoOptions(&config.Config{}, repo, "/cache", hostToken, nil)
+	if o.SSHKeyFile != "/keys/id" || o.SSHKnownHostsFile != "/keys/known_hosts" || o.Token != "" || o.TokenSource != nil ||
+		o.Location != repo.URL || o.CacheDir != "/cache" {
+		t.Errorf("options = %+v; want the key and known_hosts paths set once, no token", o)
 	}
 }
 

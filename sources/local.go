@@ -69,9 +69,7 @@ func (r *Registry) localSource(repoURL, location string) (treeSource, error) {
 		}
 		return &plainDir{dir: dir}, nil
 	case strings.Contains(location, "://") || strings.Contains(location, "@"):
-		options := func(context.Context) (gitrepo.Options, error) {
-			return gitrepo.Options{Location: location, CacheDir: filepath.Join(r.dataDir, "git"), Logger: r.log}, nil
-		}
+		options := gitrepo.Options{Location: location, CacheDir: filepath.Join(r.dataDir, "git"), Logger: r.log}
 		// The mirror's HEAD is the remote's default branch.
 		return newGitSource(location, "HEAD", r.fetchInterval, options, r.log), nil
 	}
