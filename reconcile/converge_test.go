@@ -59,7 +59,9 @@ func TestShouldSync(t *testing.T) {
 	heal := &planner.App{Name: "web", Spec: planner.ApplicationSpec{SyncPolicy: &planner.SyncPolicy{Automated: &planner.SyncPolicyAutomated{SelfHeal: true}}}}
 	manual := &planner.App{Name: "web"}
 	drifted := applier.LiveStatus{Drifted: true}
-	at := func(rev string) *planner.Revision { return (&planner.Planner{}).NewRevision(planner.Source{Revision: rev}, nil) }
+	at := func(rev string) *planner.Revision {
+		return (&planner.Planner{}).NewRevision(planner.Source{Revision: rev}, nil)
+	}
 	cases := []struct {
 		name string
 		t    target
