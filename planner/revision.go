@@ -108,6 +108,17 @@ func (r *Revision) Plan(ctx context.Context, app *App) (*AppPlan, error) {
 	return plan, err
 }
 
+// Keep hands the revision a plan of one of its apps made earlier, for
+// instance by a loop that keeps plans across passes: Plan then returns it
+// without rendering. A plan the revision already holds stays as it is.
+func (r *Revision) Keep(app *App, plan *AppPlan) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.plans[app]; !ok {
+		r.plans[app] = &planned{done: true, plan: plan}
+	}
+}
+
 // Dependencies is the package-level Dependencies for an app of this
 // revision, worked out through one index per revision, so that each
 // Chart.yaml and kustomization is read once however many apps share it.

@@ -54,8 +54,11 @@ const statusTimeout = 30 * time.Second
 
 // target is one app on one cluster in a pass.
 type target struct {
-	app    *planner.App
-	at     *inventoryAt
+	app *planner.App
+	// rev is the revision t is desired at (the head, or its pin) as this
+	// pass plans it: the sync of a due target applies the plan its status
+	// check made.
+	rev    *planner.Revision
 	pinned bool
 	objs   []*planner.Object
 	// sources are the other repositories' and charts' revisions the
@@ -85,9 +88,6 @@ func (r *Reconciler) Converge(ctx context.Context, d Desired) (*ConvergeResult, 
 	if r.Status == nil {
 		return nil, errors.New("converge: no status store")
 	}
-	r.mu.Lock()
-	r.passPlans = nil
-	r.mu.Unlock()
 	prev, err := r.Status.AppStatuses(ctx, store.AppStatusFilter{Repo: d.Repo})
 	if err != nil {
 		return nil, err
@@ -169,15 +169,17 @@ func (r *Reconciler) targets(ctx context.Context, d Desired, prev []store.AppSta
 	for _, p := range pins {
 		pinOf[planner.AppKey{App: p.App, Cluster: p.Cluster}] = p.Revision
 	}
-	head := &inventoryAt{src: d.Head, inv: d.Inv}
+	// One Revision per revision for the pass: each app is planned once
+	// in it, whatever steps of the pass ask for its objects.
+	revs := map[string]*planner.Revision{d.Head.Revision: r.Planner.NewRevision(d.Head, d.Inv)}
 	var out []*target
 	for _, a := range d.Inv.Apps {
-		t := &target{app: a, at: head}
+		t := &target{app: a, rev: revs[d.Head.Revision]}
 		t.prev, t.seen = prevBy[a.Key()]
 		t.saved = t.prev
 		if rev := pinOf[a.Key()]; rev != "" && rev != d.Head.Revision {
 			t.pinned = true
-			t.err = r.atPin(ctx, t, rev)
+			t.err = r.atPin(ctx, t, rev, revs)
 		} else if rev != "" {
 			t.pinned = true
 		}
@@ -186,14 +188,20 @@ func (r *Reconciler) targets(ctx context.Context, d Desired, prev []store.AppSta
 	return out, nil
 }
 
-// atPin points t at its app as the pinned revision has it.
-func (r *Reconciler) atPin(ctx context.Context, t *target, rev string) error {
-	ia, err := r.at(ctx, rev)
-	if err != nil {
-		return fmt.Errorf("read pinned revision %s: %w", rev, err)
+// atPin points t at its app as the pinned revision has it. revs are the
+// revisions the pass plans in, by revision; atPin adds rev when it is new.
+func (r *Reconciler) atPin(ctx context.Context, t *target, rev string, revs map[string]*planner.Revision) error {
+	pinnedRev, ok := revs[rev]
+	if !ok {
+		ia, err := r.at(ctx, rev)
+		if err != nil {
+			return fmt.Errorf("read pinned revision %s: %w", rev, err)
+		}
+		pinnedRev = r.Planner.NewRevision(ia.src, ia.inv)
+		revs[rev] = pinnedRev
 	}
-	t.at = ia
-	if pinned := ia.inv.App(t.app.Key()); pinned != nil {
+	t.rev = pinnedRev
+	if pinned := pinnedRev.Inventory.App(t.app.Key()); pinned != nil {
 		t.app = pinned
 		return nil
 	}
@@ -248,11 +256,11 @@ func (r *Reconciler) observeCluster(ctx context.Context, cluster string, ts []*t
 func (r *Reconciler) observe(ctx context.Context, m *applier.Manager, t *target) error {
 	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
-	e, err := r.plan(ctx, t)
+	plan, err := r.plan(ctx, t)
 	if err != nil {
 		return err
 	}
-	t.objs, t.sources = e.objs, e.sources
-	t.live, err = m.Status(ctx, t.app, e.objs)
+	t.objs, t.sources = plan.Objects, planner.OtherSources(plan.Sources)
+	t.live, err = m.Status(ctx, t.app, plan.Objects)
 	return err
 }

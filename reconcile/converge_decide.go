@@ -17,7 +17,7 @@ import (
 func (t *target) status(d Desired, succeeded map[store.SyncKey]store.SyncRecord) store.AppStatus {
 	a := t.app
 	st := store.AppStatus{Repo: d.Repo, App: a.Name, Cluster: a.Cluster.Name, Project: a.Project,
-		DesiredRevision: t.at.src.Revision, LastSync: lastSyncOf(t.last, t.hasLast)}
+		DesiredRevision: t.rev.Source.Revision, LastSync: lastSyncOf(t.last, t.hasLast)}
 	if ok, found := succeeded[store.SyncKey{App: a.Name, Cluster: a.Cluster.Name}]; found {
 		st.DeployedRevision, t.deployedSources = ok.Revision, ok.Sources
 	}
@@ -113,10 +113,11 @@ func (t *target) afterSync(results []AppResult, now time.Time) {
 }
 
 // syncDue syncs the due targets: clusters in parallel, and within a
-// cluster one Sync per revision, in app wave order.
+// cluster one Sync per revision, in app wave order. Each sync applies the
+// plan the pass made to check its target: the app is not rendered again.
 func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
 	type group struct {
-		at   *inventoryAt
+		rev  *planner.Revision
 		apps []*planner.App
 	}
 	byCluster := map[string][]*group{}
@@ -124,12 +125,12 @@ func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
 		gs := byCluster[t.app.Cluster.Name]
 		var g *group
 		for _, x := range gs {
-			if x.at == t.at {
+			if x.rev == t.rev {
 				g = x
 			}
 		}
 		if g == nil {
-			g = &group{at: t.at}
+			g = &group{rev: t.rev}
 			byCluster[t.app.Cluster.Name] = append(gs, g)
 		}
 		g.apps = append(g.apps, t.app)
@@ -140,7 +141,7 @@ func (r *Reconciler) syncDue(ctx context.Context, due []*target) []AppResult {
 	for _, gs := range byCluster {
 		eg.Go(func() error {
 			for _, g := range gs {
-				res := r.Sync(ctx, g.at.src, g.at.inv, g.apps, SyncOptions{Trigger: store.TriggerSelfHeal, Initiator: "gitwave"})
+				res := r.SyncRevision(ctx, g.rev, g.apps, SyncOptions{Trigger: store.TriggerSelfHeal, Initiator: "gitwave"})
 				mu.Lock()
 				out = append(out, res...)
 				mu.Unlock()
@@ -158,47 +159,40 @@ type planKey struct {
 	app planner.AppKey
 }
 
-// planEntry is one cached render: its objects and the other repositories'
-// and charts' revisions it read (planner.OtherSources).
+// planEntry is one kept render of an app that reads only the served
+// repository.
 type planEntry struct {
 	objs    []*planner.Object
-	sources string
+	sources []planner.SourceRevision
 }
 
 // maxPlans bounds the rendered apps a Reconciler keeps.
 const maxPlans = 20000
 
-// plan renders t's objects, once per revision: a quiet repository is not
+// plan renders t's objects in t.rev, once per pass: the sync of a due
+// target takes the same plan. An app that reads only the served repository
+// is also kept across passes (plans), so a quiet repository is not
 // rendered again every pass. An app that reads other repositories or
-// charts is kept for this pass only (passPlans, which Converge clears), so
-// a commit there is seen by the next pass; the mirrors' fetchInterval and
-// the chart index TTL keep those renders cheap. The cache starts over when
-// it is full.
-func (r *Reconciler) plan(ctx context.Context, t *target) (planEntry, error) {
-	k := planKey{rev: t.at.src.Revision, app: t.app.Key()}
+// charts lives in the pass's revision only, so a commit there is seen by
+// the next pass; the mirrors' fetchInterval and the chart index TTL keep
+// those renders cheap. The cache starts over when it is full.
+func (r *Reconciler) plan(ctx context.Context, t *target) (*planner.AppPlan, error) {
+	k := planKey{rev: t.rev.Source.Revision, app: t.app.Key()}
 	r.mu.Lock()
 	e, ok := r.plans[k]
-	if !ok {
-		e, ok = r.passPlans[k]
-	}
 	r.mu.Unlock()
 	if ok {
-		return e, nil
+		t.rev.Keep(t.app, &planner.AppPlan{App: t.app, Objects: e.objs, Sources: e.sources})
 	}
-	p, err := r.Planner.Plan(ctx, t.at.inv, t.at.src.Repo, t.app)
-	if err != nil {
-		return planEntry{}, err
+	p, err := t.rev.Plan(ctx, t.app)
+	if err != nil || ok || planner.OtherSources(p.Sources) != "" {
+		return p, err
 	}
-	e = planEntry{objs: p.Objects, sources: planner.OtherSources(p.Sources)}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	cache := &r.plans
-	if e.sources != "" {
-		cache = &r.passPlans
+	if r.plans == nil || len(r.plans) >= maxPlans {
+		r.plans = map[planKey]planEntry{}
 	}
-	if *cache == nil || len(*cache) >= maxPlans {
-		*cache = map[planKey]planEntry{}
-	}
-	(*cache)[k] = e
-	return e, nil
+	r.plans[k] = planEntry{objs: p.Objects, sources: p.Sources}
+	return p, nil
 }

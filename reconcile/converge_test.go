@@ -59,7 +59,9 @@ func TestShouldSync(t *testing.T) {
 	heal := &planner.App{Name: "web", Spec: planner.ApplicationSpec{SyncPolicy: &planner.SyncPolicy{Automated: &planner.SyncPolicyAutomated{SelfHeal: true}}}}
 	manual := &planner.App{Name: "web"}
 	drifted := applier.LiveStatus{Drifted: true}
-	at := func(rev string) *inventoryAt { return &inventoryAt{src: planner.Source{Revision: rev}} }
+	at := func(rev string) *planner.Revision {
+		return (&planner.Planner{}).NewRevision(planner.Source{Revision: rev}, nil)
+	}
 	cases := []struct {
 		name string
 		t    target
@@ -85,7 +87,7 @@ func TestShouldSync(t *testing.T) {
 		{"cluster unreachable", target{app: heal, live: drifted, err: errors.New("down"), cur: store.AppStatus{DesiredRevision: "r2"}}, false},
 	}
 	for _, c := range cases {
-		c.t.at = at(c.t.cur.DesiredRevision)
+		c.t.rev = at(c.t.cur.DesiredRevision)
 		if got := c.t.shouldSync(now); got != c.want {
 			t.Errorf("%s: shouldSync = %v, want %v", c.name, got, c.want)
 		}

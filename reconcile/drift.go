@@ -84,7 +84,9 @@ func (r *Reconciler) driftOne(ctx context.Context, a *planner.App, opts DriftOpt
 		res.Skipped = "not in the deployed revision"
 		return res
 	}
-	plan, err := r.Planner.Plan(ctx, ia.inv, ia.src.Repo, deployed)
+	// The heal applies the plan the drift check made.
+	at := r.Planner.NewRevision(ia.src, ia.inv)
+	plan, err := at.Plan(ctx, deployed)
 	if err != nil {
 		res.Err = err
 		return res
@@ -100,7 +102,7 @@ func (r *Reconciler) driftOne(ctx context.Context, a *planner.App, opts DriftOpt
 	if so.Trigger == "" {
 		so.Trigger = "selfheal"
 	}
-	heal := r.Sync(ctx, ia.src, ia.inv, []*planner.App{deployed}, so)
+	heal := r.SyncRevision(ctx, at, []*planner.App{deployed}, so)
 	res.Heal = &heal[0]
 	return res
 }

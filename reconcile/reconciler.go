@@ -47,12 +47,11 @@ type Reconciler struct {
 	// Now is the loop's clock (retries and backoff); nil is time.Now.
 	Now func() time.Time
 
-	mu    sync.Mutex
-	invs  map[string]*inventoryAt
+	mu   sync.Mutex
+	invs map[string]*inventoryAt
+	// plans are the loop's renders of apps reading only the served
+	// repository, kept across passes (Reconciler.plan).
 	plans map[planKey]planEntry
-	// passPlans are this pass's renders of apps reading other
-	// repositories or charts; Converge clears them.
-	passPlans map[planKey]planEntry
 }
 
 // maxRevisions bounds the revisions a Reconciler keeps discovered.

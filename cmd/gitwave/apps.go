@@ -16,8 +16,8 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-func newAppsCmd() *cobra.Command {
-	var f repoFlags
+func newAppsCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	var output string
 	cmd := &cobra.Command{
 		Use:   "apps",
@@ -159,7 +159,7 @@ func loadWorkspace(ctx context.Context, f *repoFlags) (*workspace, error) {
 		o.Close()
 		return nil, err
 	}
-	w := &workspace{opened: o, planner: newPlanner(lim, keys)}
+	w := &workspace{opened: o, planner: f.opts.newPlanner(lim, keys)}
 	if w.src, err = o.source(ctx, f, f.revision); err != nil {
 		o.Close()
 		return nil, err

@@ -18,7 +18,13 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 // stderr plus the error main would print, and the exit status.
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := newRootCmd()
+	return runWith(t, options{}, args...)
+}
+
+// runWith is run with the command tree built with opts.
+func runWith(t *testing.T, opts options, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := newRootCmd(opts)
 	var out, errOut bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)

@@ -19,12 +19,12 @@ import (
 	"github.com/gitwave/gitwave/config"
 )
 
-func newClusterCmd() *cobra.Command {
+func newClusterCmd(opts options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cluster",
 		Short: "Register clusters (as `argocd cluster add` does), list them, and remove a registration",
 	}
-	cmd.AddCommand(newClusterAddCmd(), newClusterListCmd(), newClusterRmCmd())
+	cmd.AddCommand(newClusterAddCmd(), newClusterListCmd(opts), newClusterRmCmd())
 	return cmd
 }
 

@@ -21,8 +21,8 @@ import (
 // probeTimeout bounds the version request to one cluster in `cluster list`.
 const probeTimeout = 5 * time.Second
 
-func newClusterListCmd() *cobra.Command {
-	var f repoFlags
+func newClusterListCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	cmd := &cobra.Command{
 		Use:   "list [--config gitwave.yaml] [--kubeconfig F] [--repo R]",
 		Short: "List every cluster with its reachability, server version, labels and the number of apps deployed to it",

@@ -26,8 +26,8 @@ type diffFlags struct {
 	dataDir  string
 }
 
-func newDiffCmd() *cobra.Command {
-	var f diffFlags
+func newDiffCmd(opts options) *cobra.Command {
+	f := diffFlags{repoFlags: repoFlags{opts: opts}}
 	cmd := &cobra.Command{
 		Use:   "diff --base REV [--head REV] | diff --changed URL --base REV --head REV",
 		Short: "Show what a change between two revisions does, per app and cluster",
@@ -102,7 +102,7 @@ func runDiff(cmd *cobra.Command, f *diffFlags) error {
 	if err != nil {
 		return exitWith(2, err)
 	}
-	p := newPlanner(lim, keys)
+	p := f.opts.newPlanner(lim, keys)
 	rep, err := p.DiffRevisions(ctx, base, head, planner.DiffOptions{Changed: changed, Apps: f.apps, Clusters: f.clusters})
 	if err != nil {
 		return exitWith(2, err)

@@ -10,8 +10,8 @@ import (
 	"github.com/gitwave/gitwave/reconcile"
 )
 
-func newDriftCmd() *cobra.Command {
-	var f repoFlags
+func newDriftCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	var dataDir string
 	var heal bool
 	cmd := &cobra.Command{

@@ -112,7 +112,7 @@ func TestLimitDefaultsAgree(t *testing.T) {
 	if got, want := plannerLimits(c), (planner.Limits{}).WithDefaults(); got != want {
 		t.Errorf("gitwave.yaml defaults %+v, planner defaults %+v", got, want)
 	}
-	cmd := newValidateCmd()
+	cmd := newValidateCmd(options{})
 	for flag, want := range map[string]string{"timeout": "1m0s", "max-apps": "10000"} {
 		if f := cmd.Flags().Lookup(flag); f == nil || f.DefValue != want {
 			t.Errorf("--%s default %v, want %s", flag, f, want)

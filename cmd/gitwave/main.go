@@ -21,7 +21,7 @@ func main() {
 	klog.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRootCmd()
+	root := newRootCmd(options{})
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		if code := exitCode(err); code != 0 {
@@ -34,15 +34,16 @@ func main() {
 	}
 }
 
-func newRootCmd() *cobra.Command {
+// newRootCmd builds the command tree with opts.
+func newRootCmd(opts options) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "gitwave",
 		Short:         "Make a GitOps repository the only way to change a fleet of Kubernetes clusters",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newAppsCmd(), newRenderCmd(), newDiffCmd(), newValidateCmd(), newPolicyCmd(),
-		newSyncCmd(), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(), newStatusCmd(), newServeCmd(), newNotifyCmd(),
-		newVersionCmd(), newClusterCmd())
+	root.AddCommand(newAppsCmd(opts), newRenderCmd(opts), newDiffCmd(opts), newValidateCmd(opts), newPolicyCmd(),
+		newSyncCmd(opts), newTerminateCmd(), newHistoryCmd(), newHealthCmd(), newDriftCmd(opts), newStatusCmd(opts), newServeCmd(opts),
+		newNotifyCmd(opts), newVersionCmd(), newClusterCmd(opts))
 	return root
 }

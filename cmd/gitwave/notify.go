@@ -14,9 +14,9 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-func newNotifyCmd() *cobra.Command {
+func newNotifyCmd(opts options) *cobra.Command {
 	cmd := &cobra.Command{Use: "notify", Short: "Argo CD-style notifications"}
-	cmd.AddCommand(newNotifyTestCmd())
+	cmd.AddCommand(newNotifyTestCmd(opts))
 	return cmd
 }
 
@@ -27,8 +27,8 @@ type notifyTestFlags struct {
 	recipients                     []string
 }
 
-func newNotifyTestCmd() *cobra.Command {
-	var f repoFlags
+func newNotifyTestCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	var nf notifyTestFlags
 	cmd := &cobra.Command{
 		Use:   "test TRIGGER APP",

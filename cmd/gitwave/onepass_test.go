@@ -118,12 +118,13 @@ func TestDiffLiveDiscoversAndRendersOnce(t *testing.T) {
 	git("commit", "-q", "-am", "head")
 
 	c := &passCounter{}
-	plannerSeam = func(p *planner.Planner) { p.Scope = c }
-	sourcesSeam = func(r planner.Repositories) planner.Repositories { c.inner = r; return c }
-	t.Cleanup(func() { plannerSeam, sourcesSeam = nil, nil })
+	counted := options{
+		adjustPlanner:    func(p *planner.Planner) { p.Scope = c },
+		wrapRepositories: func(r planner.Repositories) planner.Repositories { c.inner = r; return c },
+	}
 
 	kc := unreachableKubeconfig(t)
-	out, errOut, code := run(t, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--changed", "apps/widgets.yaml", "--live",
+	out, errOut, code := runWith(t, counted, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--changed", "apps/widgets.yaml", "--live",
 		"--kubeconfig", kc, "--data-dir", t.TempDir())
 	if code != 0 || !strings.Contains(out, "cluster east cannot be reached") || !strings.Contains(out, "widgets-v2") {
 		t.Fatalf("exit %d; want 0 and a live diff falling back for east:\n%s%s", code, out, errOut)
@@ -134,7 +135,7 @@ func TestDiffLiveDiscoversAndRendersOnce(t *testing.T) {
 	// Without --changed, the files come from Git: the live diff needs no
 	// working tree of its own (it used to read one, and refused a local
 	// directory with "--base needs --revision").
-	if out, errOut, code := run(t, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--live",
+	if out, errOut, code := runWith(t, counted, "diff", "--repo", dir, "--base", "main", "--head", "feature", "--live",
 		"--kubeconfig", kc, "--data-dir", t.TempDir()); code != 0 || !strings.Contains(out, "widgets-v2") {
 		t.Errorf("diff --live of a local directory without --changed: exit %d\n%s%s", code, out, errOut)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-func newRenderCmd() *cobra.Command {
-	var f repoFlags
+func newRenderCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	var cluster string
 	cmd := &cobra.Command{
 		Use:   "render APP",

@@ -25,14 +25,14 @@ import (
 	"github.com/gitwave/gitwave/sources"
 )
 
-func newServeCmd() *cobra.Command {
+func newServeCmd(opts options) *cobra.Command {
 	var configFile string
 	cmd := &cobra.Command{
 		Use:   "serve --config gitwave.yaml",
 		Short: "Run the GitHub/GitLab app: PR diffs, merge-to-deploy, slash commands and the reconcile loop",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := runServe(cmd.Context(), configFile); err != nil {
+			if err := runServe(cmd.Context(), opts, configFile); err != nil {
 				return exitWith(2, err)
 			}
 			return nil
@@ -43,7 +43,7 @@ func newServeCmd() *cobra.Command {
 }
 
 // runServe wires the configuration into a bot and serves until ctx ends.
-func runServe(ctx context.Context, path string) error {
+func runServe(ctx context.Context, opts options, path string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func runServe(ctx context.Context, path string) error {
 		moreClusters = hub.Clusters
 	}
 	b, err := bot.New(bot.Options{Hosts: hosts, Repos: cfg.Repos, Repositories: srcs, Store: st, Fleet: fleet, Clusters: pcs,
-		Planner: newPlanner(plannerLimits(cfg.Limits), keys),
+		Planner: opts.newPlanner(plannerLimits(cfg.Limits), keys),
 		GitDir:  filepath.Join(cfg.Path(cfg.DataDir), "git"), Policy: cfg.Policy, ReconcileInterval: time.Duration(cfg.Reconcile.Interval), Logger: log,
 		Registry: reg, Ops: ops, MoreClusters: moreClusters, StatusObserver: observer, OnDefaultBranch: onDefaultBranch,
 		Workers: cfg.Jobs.Workers, Lease: time.Duration(cfg.Jobs.Lease), StatusPageURL: cfg.UI.ExternalBase()})

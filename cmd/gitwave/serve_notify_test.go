@@ -39,7 +39,7 @@ func TestServeBuildsNotificationsFromTheConfig(t *testing.T) {
 	// Without notifications wired, serve would run until the deadline.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	err = runServe(ctx, filepath.Join(dir, "gitwave.yaml"))
+	err = runServe(ctx, options{}, filepath.Join(dir, "gitwave.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "notifications") || !strings.Contains(err.Error(), "missing-key") {
 		t.Fatalf("serve with a ConfigMap naming a missing secret: %v; want it refused, naming the reference", err)
 	}

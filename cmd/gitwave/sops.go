@@ -39,16 +39,6 @@ func (s *sopsFlag) keys(cfg *config.Config) (*sopsage.Keys, error) {
 	return sopsage.LoadKeys(path)
 }
 
-// newPlanner returns a planner within lim that decrypts with keys.
-func newPlanner(lim planner.Limits, keys *sopsage.Keys) *planner.Planner {
-	p := &planner.Planner{Limits: lim}
-	p.Renderer.Options.Decrypter = keys
-	if plannerSeam != nil {
-		plannerSeam(p)
-	}
-	return p
-}
-
 // validateSOPS prints every SOPS file the configured keys do not open and
 // every plaintext Secret in an encryptedPaths folder; it returns how many.
 func validateSOPS(ctx context.Context, w *workspace, out io.Writer) int {

@@ -33,6 +33,8 @@ type repoFlags struct {
 	// sources and helmRepos are --source and --helm-repo, URL=LOCATION.
 	sources   []string
 	helmRepos []string
+	// opts is not a flag: what the command tree was built with.
+	opts options
 }
 
 func (f *repoFlags) bind(cmd *cobra.Command, withRevision bool) {
@@ -192,10 +194,7 @@ func (o *opened) source(ctx context.Context, f *repoFlags, rev string) (planner.
 			return src, usageError("--git-file-globbing: %v", err)
 		}
 	}
-	src.Config, src.RepoURL, src.Repositories = rc, rc.RepoURL, o.sources
-	if sourcesSeam != nil {
-		src.Repositories = sourcesSeam(src.Repositories)
-	}
+	src.Config, src.RepoURL, src.Repositories = rc, rc.RepoURL, f.opts.repositories(o.sources)
 	_, src.Clusters, err = clusterConfigs(o.cfg, f.kubeconfig)
 	return src, err
 }

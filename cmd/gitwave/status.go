@@ -54,8 +54,8 @@ func rowOf(st store.AppStatus) statusRow {
 		NextRetry: timeOrNil(st.NextRetry), Attempts: st.Attempts, Message: st.UnknownReason}
 }
 
-func newStatusCmd() *cobra.Command {
-	var f repoFlags
+func newStatusCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	var dataDir, app, cluster, output string
 	var refresh bool
 	cmd := &cobra.Command{

@@ -13,8 +13,8 @@ import (
 	"github.com/gitwave/gitwave/reconcile"
 )
 
-func newSyncCmd() *cobra.Command {
-	var f repoFlags
+func newSyncCmd(built options) *cobra.Command {
+	f := repoFlags{opts: built}
 	var cluster, dataDir string
 	var opts reconcile.SyncOptions
 	cmd := &cobra.Command{

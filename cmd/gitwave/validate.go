@@ -10,8 +10,8 @@ import (
 	"github.com/gitwave/gitwave/planner"
 )
 
-func newValidateCmd() *cobra.Command {
-	var f repoFlags
+func newValidateCmd(opts options) *cobra.Command {
+	f := repoFlags{opts: opts}
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check every app renders and keeps to its AppProject, without a cluster; list every problem with file, line, app and cluster",
