@@ -60,7 +60,11 @@ func runSourceDiff(cmd *cobra.Command, f *diffFlags, url string) error {
 	if err != nil {
 		return err
 	}
-	p := &planner.Planner{Limits: lim}
+	ageKeys, err := f.sops.keys(o.cfg)
+	if err != nil {
+		return exitWith(2, err)
+	}
+	p := f.opts.newPlanner(lim, ageKeys)
 	inv, err := p.Discover(ctx, base)
 	if err != nil {
 		return exitWith(2, err)
