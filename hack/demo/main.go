@@ -139,19 +139,10 @@ func (d *demo) startClusters(ctx context.Context) error {
 // source reads the repository at a revision, with the local clusters
 // standing in for the servers the cluster Secrets name.
 func (d *demo) source(ctx context.Context, rev string) (planner.Source, error) {
-	sha, err := d.git.Resolve(ctx, rev)
+	src, err := d.offlineSource(ctx, rev)
 	if err != nil {
 		return planner.Source{}, err
 	}
-	tree, err := d.git.Tree(ctx, sha)
-	if err != nil {
-		return planner.Source{}, err
-	}
-	cfg, err := planner.LoadRepoConfig(tree)
-	if err != nil {
-		return planner.Source{}, err
-	}
-	src := planner.Source{Repo: tree, RepoURL: cfg.RepoURL, Revision: sha, Config: cfg}
 	for _, c := range clusters {
 		src.Clusters = append(src.Clusters, planner.Cluster{Name: c, Server: d.env.Server(c), Source: "config"})
 	}
