@@ -1,72 +1,17 @@
 package bot_test
 
 import (
-	"context"
-	"io/fs"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"testing/fstest"
-
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitwave/gitwave/bot/hostfake"
 	"github.com/gitwave/gitwave/hack/examplerepo"
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/planner/plannertest"
 )
 
-// widgetRepoURL is a repository outside the served one, holding one
-// Widget: the app that reads it shows how often a job reads it and renders.
-const widgetRepoURL = "https://example.test/widgets.git"
-
-var widgetKind = schema.GroupKind{Group: "count.gitwave.test", Kind: "Widget"}
-
-// passCounter counts, for the app reading widgetRepoURL, the reads of that
-// repository (one per discovery pass: a pass reads a repository once,
-// whatever renders it) and its renders (Plan asks the scope of each object
-// it renders, once).
-type passCounter struct {
-	mu      sync.Mutex
-	reads   int
-	renders int
-}
-
-func (c *passCounter) Tree(_ context.Context, repoURL, _ string) (fs.FS, string, error) {
-	if repoURL != widgetRepoURL {
-		return nil, "", &planner.UnlistedSourceError{RepoURL: repoURL}
-	}
-	c.mu.Lock()
-	c.reads++
-	c.mu.Unlock()
-	return fstest.MapFS{"widget/widget.yaml": {Data: []byte("apiVersion: count.gitwave.test/v1\nkind: Widget\nmetadata: {name: w}\n")}},
-		strings.Repeat("c", 40), nil
-}
-
-func (c *passCounter) Chart(_ context.Context, repoURL, _, _ string, _ int64) (planner.ChartArchive, error) {
-	return planner.ChartArchive{}, &planner.UnlistedSourceError{RepoURL: repoURL, Chart: true}
-}
-
-func (c *passCounter) IsNamespaced(gk schema.GroupKind) (bool, error) {
-	if gk != widgetKind {
-		return planner.BuiltinScope{}.IsNamespaced(gk)
-	}
-	c.mu.Lock()
-	c.renders++
-	c.mu.Unlock()
-	return true, nil
-}
-
-// take returns the counts so far and starts again from zero.
-func (c *passCounter) take() (reads, renders int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	reads, renders = c.reads, c.renders
-	c.reads, c.renders = 0, 0
-	return reads, renders
-}
-
-// widgetApp is a root Application reading widgetRepoURL into namespace ns
+// widgetApp is a root Application reading plannertest.WidgetRepoURL into namespace ns
 // on staging, synced automatically.
 func widgetApp(ns string) string {
 	return `apiVersion: argoproj.io/v1alpha1
@@ -77,7 +22,7 @@ metadata:
 spec:
   project: default
   source:
-    repoURL: ` + widgetRepoURL + `
+    repoURL: ` + plannertest.WidgetRepoURL + `
     targetRevision: HEAD
     path: widget
   destination:
@@ -94,14 +39,14 @@ spec:
 // step discovers a revision again) and render the app once per side: the
 // policy, AppProject, live diff and sync steps use the diff's plans.
 func TestOneJobDiscoversAndRendersOnce(t *testing.T) {
-	c := &passCounter{}
+	c := &plannertest.PassCounter{}
 	f := newFixture(t, fixtureOptions{Author: "carol", Planner: &planner.Planner{Scope: c}, Repositories: c, Unreachable: []string{"staging"}})
 	f.commitOn(examplerepo.MainBranch, map[string]string{"root-apps/widgets.yaml": widgetApp("widgets")})
 	f.commitOn("widgets", map[string]string{"root-apps/widgets.yaml": widgetApp("widgets-v2")})
 	f.openPR(2, "carol", "widgets")
 	// The first job also asks whether the default branch defines apps,
 	// discovering the pull request's base, which the diff then reuses.
-	if reads, renders := c.take(); reads != 1 || renders != 2 {
+	if reads, renders := c.Take(); reads != 1 || renders != 2 {
 		t.Errorf("opening the pull request: %d reads of the other repository, %d renders of its app; want 1 and 2", reads, renders)
 	}
 
@@ -116,7 +61,7 @@ func TestOneJobDiscoversAndRendersOnce(t *testing.T) {
 	if !strings.Contains(comment, "cluster staging cannot be reached") || !strings.Contains(comment, "widgets-v3") {
 		t.Fatalf("the diff did not try the live cluster or lacks the head's namespace:\n%s", comment)
 	}
-	if reads, renders := c.take(); reads != 1 || renders != 2 {
+	if reads, renders := c.Take(); reads != 1 || renders != 2 {
 		t.Errorf("pull request diff with a live diff: %d reads of the other repository, %d renders of its app; want 1 (one pass for base and head) and 2 (base and head, once each)", reads, renders)
 	}
 
@@ -127,7 +72,7 @@ func TestOneJobDiscoversAndRendersOnce(t *testing.T) {
 	}
 	// mergedAs gives the pull request the example's base, where the app
 	// does not exist yet: it is added, rendered at the head alone.
-	if reads, renders := c.take(); reads != 1 || renders != 1 {
+	if reads, renders := c.Take(); reads != 1 || renders != 1 {
 		t.Errorf("merge deploy: %d reads of the other repository, %d renders of its app; want 1 and 1 (the sync applies the diff's render)", reads, renders)
 	}
 }

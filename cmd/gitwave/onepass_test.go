@@ -1,68 +1,21 @@
 package main
 
 import (
-	"context"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"testing/fstest"
-
-	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/planner/plannertest"
 )
 
-// widgetRepoURL is a repository outside the one diffed, holding one
-// Widget.
-const widgetRepoURL = "https://example.test/widgets.git"
-
-var widgetKind = schema.GroupKind{Group: "count.gitwave.test", Kind: "Widget"}
-
-// passCounter serves widgetRepoURL and counts its reads (one per discovery
-// pass) and the renders of the app reading it (Plan asks the scope of each
-// object it renders, once).
-type passCounter struct {
-	inner planner.Repositories
-
-	mu      sync.Mutex
-	reads   int
-	renders int
-}
-
-func (c *passCounter) Tree(ctx context.Context, repoURL, rev string) (fs.FS, string, error) {
-	if repoURL != widgetRepoURL {
-		return c.inner.Tree(ctx, repoURL, rev)
-	}
-	c.mu.Lock()
-	c.reads++
-	c.mu.Unlock()
-	return fstest.MapFS{"widget/widget.yaml": {Data: []byte("apiVersion: count.gitwave.test/v1\nkind: Widget\nmetadata: {name: w}\n")}},
-		strings.Repeat("c", 40), nil
-}
-
-func (c *passCounter) Chart(ctx context.Context, repoURL, name, version string, maxBytes int64) (planner.ChartArchive, error) {
-	return c.inner.Chart(ctx, repoURL, name, version, maxBytes)
-}
-
-func (c *passCounter) IsNamespaced(gk schema.GroupKind) (bool, error) {
-	if gk != widgetKind {
-		return planner.BuiltinScope{}.IsNamespaced(gk)
-	}
-	c.mu.Lock()
-	c.renders++
-	c.mu.Unlock()
-	return true, nil
-}
-
-// widgetApp is an Application reading widgetRepoURL into namespace ns on
+// widgetApp is an Application reading plannertest.WidgetRepoURL into namespace ns on
 // cluster east.
 func widgetApp(ns string) string {
 	return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: widgets, namespace: argocd}\n" +
-		"spec:\n  project: default\n  source: {repoURL: '" + widgetRepoURL + "', targetRevision: HEAD, path: widget}\n" +
+		"spec:\n  project: default\n  source: {repoURL: '" + plannertest.WidgetRepoURL + "', targetRevision: HEAD, path: widget}\n" +
 		"  destination: {name: east, namespace: " + ns + "}\n"
 }
 
@@ -117,10 +70,10 @@ func TestDiffLiveDiscoversAndRendersOnce(t *testing.T) {
 	write("widgets-v2")
 	git("commit", "-q", "-am", "head")
 
-	c := &passCounter{}
+	c := &plannertest.PassCounter{}
 	counted := options{
 		adjustPlanner:    func(p *planner.Planner) { p.Scope = c },
-		wrapRepositories: func(r planner.Repositories) planner.Repositories { c.inner = r; return c },
+		wrapRepositories: func(r planner.Repositories) planner.Repositories { c.Inner = r; return c },
 	}
 
 	kc := unreachableKubeconfig(t)
@@ -129,8 +82,8 @@ func TestDiffLiveDiscoversAndRendersOnce(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "cluster east cannot be reached") || !strings.Contains(out, "widgets-v2") {
 		t.Fatalf("exit %d; want 0 and a live diff falling back for east:\n%s%s", code, out, errOut)
 	}
-	if c.reads != 1 || c.renders != 2 {
-		t.Errorf("gitwave diff --live: %d reads of the other repository, %d renders of its app; want 1 (one pass for base and head) and 2 (base and head, once each)", c.reads, c.renders)
+	if reads, renders := c.Take(); reads != 1 || renders != 2 {
+		t.Errorf("gitwave diff --live: %d reads of the other repository, %d renders of its app; want 1 (one pass for base and head) and 2 (base and head, once each)", reads, renders)
 	}
 	// Without --changed, the files come from Git: the live diff needs no
 	// working tree of its own (it used to read one, and refused a local
