@@ -57,6 +57,7 @@ func (m *mirrors) fetch(ctx context.Context, repo config.Repo) (*checkout, error
 	if err != nil {
 		return nil, err
 	}
+	markJobFetched(ctx, repoKey(repo.Host, repo.Name))
 	return &checkout{repo: repo, git: g, m: m}, nil
 }
 

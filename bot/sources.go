@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
-	"sync"
 	"time"
 
 	"github.com/gitwave/gitwave/config"
 	"github.com/gitwave/gitwave/planner"
 )
 
-// servedRefresh is how long a served repository's fetched branches are
-// trusted when a source names it by branch: a merge's own job fetches it
-// anyway, and several renders of one job fetch it once.
+// servedRefresh is how long a served repository's handle trusts the
+// branches it fetched when a name is resolved through it: a job fetches
+// first, and the names it resolves right after need no second fetch.
 const servedRefresh = 5 * time.Second
 
 // fullSHA matches a full commit id, which never needs a fetch.
@@ -27,13 +26,10 @@ var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // repoURL neither knows is an *planner.UnlistedSourceError.
 type servedSources struct {
 	b *Bot
-
-	mu      sync.Mutex
-	fetched map[string]time.Time // by repo key
 }
 
 func newServedSources(b *Bot) *servedSources {
-	return &servedSources{b: b, fetched: map[string]time.Time{}}
+	return &servedSources{b: b}
 }
 
 // Tree reads repoURL at targetRevision.
@@ -64,36 +60,33 @@ func (s *servedSources) Tree(ctx context.Context, repoURL, targetRevision string
 	return t, sha, nil
 }
 
-// resolve turns rev into a full SHA, fetching the mirror first unless rev
-// is a full SHA already there or the mirror was fetched moments ago.
+// resolve turns rev into a full SHA: a full SHA the mirror holds as it
+// is, a name after the job's fetch of the repository (once per job, see
+// onceInJob), a missing SHA after fetching it.
 func (s *servedSources) resolve(ctx context.Context, repo config.Repo, rev string) (string, error) {
-	if fullSHA.MatchString(rev) {
-		if r, err := s.b.mirrors.open(ctx, repo); err == nil {
-			if sha, err := r.Resolve(ctx, rev); err == nil {
-				return sha, nil
-			}
-		}
-	}
-	key := repoKey(repo.Host, repo.Name)
-	s.mu.Lock()
-	fresh := time.Since(s.fetched[key]) < servedRefresh
-	s.mu.Unlock()
-	if fresh {
-		if r, err := s.b.mirrors.open(ctx, repo); err == nil {
-			if sha, err := r.Resolve(ctx, rev); err == nil {
-				return sha, nil
-			}
-		}
-	}
-	co, err := s.b.mirrors.fetch(ctx, repo)
+	r, err := s.b.mirrors.open(ctx, repo)
 	if err != nil {
 		return "", err
 	}
-	defer co.Close()
-	s.mu.Lock()
-	s.fetched[key] = time.Now()
-	s.mu.Unlock()
-	return co.resolve(ctx, rev)
+	if fullSHA.MatchString(rev) {
+		if sha, err := r.Lookup(ctx, rev); err == nil && sha != "" {
+			return sha, nil
+		}
+	}
+	err = onceInJob(ctx, repoKey(repo.Host, repo.Name), func() error {
+		co, err := s.b.mirrors.fetch(ctx, repo)
+		if err == nil {
+			co.Close()
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if sha, err := r.Lookup(ctx, rev); err == nil && sha != "" {
+		return sha, nil
+	}
+	return r.Resolve(ctx, rev) // a SHA no branch reaches, or an error naming rev
 }
 
 // Chart reads a chart through Options.Repositories: the bot serves no chart

@@ -58,7 +58,7 @@ func (b *Bot) workLoop(ctx context.Context, worker string) {
 func (b *Bot) runJob(ctx context.Context, worker string, job *store.Job) {
 	start := time.Now()
 	log := b.log.With("job", job.ID, "kind", job.Kind, "key", job.Key, "attempt", job.Attempts)
-	jctx, cancel := context.WithCancel(ctx)
+	jctx, cancel := context.WithCancel(withJobFetches(ctx))
 	defer cancel()
 	renewed := make(chan struct{})
 	go func() {
