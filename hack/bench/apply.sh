@@ -77,7 +77,7 @@ for apps in "${drift_apps[@]}"; do
 		ok=$(verdict "${requests[$apps]} <= ${requests[${drift_apps[0]}]} + 3")
 	fi
 	record "drift check, nothing changed, $apps apps x 3 clusters" \
-		"$(printf '%.0f ms a check of %d app-clusters, %g requests/op' "$(calc "$(metric ns/op) / 1e6")" \
+		"$(printf '%.0f ms a check of %.0f app-clusters, %g requests/op' "$(calc "$(metric ns/op) / 1e6")" \
 			"$(metric app-clusters)" "${requests[$apps]}")" \
 		"$goal" "$ok"
 done
