@@ -79,6 +79,9 @@ type Planner struct {
 	// parses keeps what discovery and the dependency index parsed out of
 	// files, by blob id, for every later call on this Planner.
 	parses parseCache
+	// depIndexes keeps the dependency indexes of the last commits asked
+	// about, for the pull requests compared with them.
+	depIndexes depIndexes
 }
 
 // maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -117,6 +116,9 @@ func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptio
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
 	for i, pr := range pairs {
+		if untouched(base, head, pr, opts.Changed) {
+			continue // no Status: the report leaves it out
+		}
 		g.Go(func() error {
 			results[i] = diffPair(gctx, base, head, pr, opts.Changed)
 			return gctx.Err()
@@ -194,6 +196,16 @@ func keep(a *App, opts DiffOptions) bool {
 		(len(opts.Clusters) == 0 || slices.Contains(opts.Clusters, a.Cluster.Name))
 }
 
+// untouched reports, without rendering or reading files, that the change
+// leaves the app of pr alone: the same Application at both revisions whose
+// dependencies, as the base revision's index knows them, the change does
+// not touch. It is the cheap half of diffPair's test, run for every app
+// before any goroutine starts; false means diffPair decides.
+func untouched(base, head *Revision, pr appPair, changed []string) bool {
+	return pr.before != nil && pr.after != nil && changed != nil && sameApp(pr.before, pr.after) &&
+		carryDependencies(base, head, pr.before, pr.after, changed)
+}
+
 // diffPair renders one app at both revisions when the change affects it.
 // An unaffected app gives an AppDiff with no Status, which the report
 // leaves out.
@@ -241,22 +253,6 @@ func diffPair(ctx context.Context, base, head *Revision, pr appPair, changed []s
 		d.Status = SummarizeStatus(changes)
 	}
 	return d
-}
-
-// sameApp reports whether an app's definition is the same at both
-// revisions.
-func sameApp(a, b *App) bool {
-	ja, errA := json.Marshal(struct {
-		S ApplicationSpec
-		C Cluster
-		W int
-	}{a.Spec, a.Cluster, a.Wave})
-	jb, errB := json.Marshal(struct {
-		S ApplicationSpec
-		C Cluster
-		W int
-	}{b.Spec, b.Cluster, b.Wave})
-	return errA == nil && errB == nil && string(ja) == string(jb)
 }
 
 // headErrors turns the head revision's discovery errors into error entries:
