@@ -25,6 +25,11 @@ type Tree struct {
 
 	linkMu sync.Mutex
 	links  map[string]string
+
+	// from and fromChanged are, for a tree derived from another (see
+	// treeCache), that tree's commit and the paths that differ.
+	from        string
+	fromChanged []string
 }
 
 // entryKind is what a tree entry is.

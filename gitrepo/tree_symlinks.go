@@ -1,5 +1,7 @@
 package gitrepo
 
+import "slices"
+
 // HasSymlinks reports whether the tree holds a symlink anywhere. A reader
 // of a tree without one knows that every path names itself: a file it
 // read is changed only when that path is.
@@ -10,4 +12,16 @@ func (t *Tree) HasSymlinks() bool {
 		}
 	}
 	return false
+}
+
+// DerivedFrom returns, for a tree the Repo derived from another it kept,
+// that tree's commit and the paths that differ between the two (files
+// added, changed or removed): a reader that computed something from the
+// other tree can redo only what those paths touch. It reports false for a
+// tree listed in full.
+func (t *Tree) DerivedFrom() (commit string, changed []string, ok bool) {
+	if t.from == "" {
+		return "", nil, false
+	}
+	return t.from, slices.Clone(t.fromChanged), true
 }
