@@ -227,7 +227,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 	var apps []Application
 	var gen string
 	if isArgoKind(m.Obj, "ApplicationSet") {
-		set, err := toApplicationSet(m.Obj)
+		set, err := d.p.decodeAppSet(m.Obj)
 		if err != nil {
 			d.fail(fileErr(m.File, m.Line, err))
 			return
@@ -356,8 +356,10 @@ func (d *discovery) servedPathHoldsApps(dir string) bool {
 	if ok {
 		return found
 	}
+	root := strings.Trim(path.Clean(dir), "/")
 	for _, f := range d.argoFiles {
-		if found = pathUnder(f, dir); found {
+		// pathUnder(f, dir), with dir cleaned once
+		if found = root == "." || root == "" || f == root || strings.HasPrefix(f, root) && len(f) > len(root) && f[len(root)] == '/'; found {
 			break
 		}
 	}

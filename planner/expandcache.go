@@ -58,13 +58,18 @@ func (c *expandCache) expand(ctx context.Context, set *ApplicationSet, opts Expa
 // the ApplicationSet, where it is written and the clusters. The revision is
 // left out: only git generators read it.
 func expandKey(set *ApplicationSet, opts ExpandOptions) ([32]byte, error) {
+	var whole *ApplicationSet
+	if set.content == ([32]byte{}) {
+		whole = set // no content hash: encode the set itself
+	}
 	b, err := json.Marshal(struct {
 		Set      *ApplicationSet
+		Content  [32]byte
 		File     string
 		Line     int
 		Clusters []Cluster
 		RepoURL  string
-	}{set, set.File, set.Line, opts.Clusters, opts.RepoURL})
+	}{whole, set.content, set.File, set.Line, opts.Clusters, opts.RepoURL})
 	if err != nil {
 		return [32]byte{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -92,4 +93,26 @@ func scanSummary(s *scan) string {
 		out += "error " + e.Error() + "\n"
 	}
 	return out
+}
+
+// TestSameApplicationSetInTwoFilesNamesEach discovers one ApplicationSet,
+// byte for byte, in two files, twice with one Planner: it is decoded once,
+// yet each expansion error names its own file.
+func TestSameApplicationSetInTwoFilesNamesEach(t *testing.T) {
+	bad := "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: web}\nspec:\n" +
+		"  goTemplate: true\n  goTemplateOptions: [missingkey=error]\n  generators:\n  - list: {elements: [{name: a}]}\n" +
+		"  template:\n    metadata: {name: '{{.nope}}'}\n    spec:\n      source: {repoURL: " + repoURL + ", path: a}\n" +
+		"      destination: {server: https://staging.internal:6443}\n"
+	var p Planner
+	repo := treeAt("c0", map[string]string{"clusters/staging.yaml": clusterSecrets, "one/set.yaml": bad, "two/set.yaml": bad})
+	for range 2 {
+		inv := discoverWith(t, &p, repo)
+		var got []string
+		for _, e := range inv.Errors {
+			got = append(got, e.Error())
+		}
+		if len(got) != 2 || !strings.Contains(got[0], "one/set.yaml") || !strings.Contains(got[1], "two/set.yaml") {
+			t.Errorf("errors %q, want one naming one/set.yaml, then one naming two/set.yaml", got)
+		}
+	}
 }
