@@ -6,12 +6,25 @@ import "slices"
 // of a tree without one knows that every path names itself: a file it
 // read is changed only when that path is.
 func (t *Tree) HasSymlinks() bool {
+	switch t.symlinks.Load() {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	found := false
 	for _, e := range t.entries {
 		if e.kind == kindSymlink {
-			return true
+			found = true
+			break
 		}
 	}
-	return false
+	if found {
+		t.symlinks.Store(2)
+	} else {
+		t.symlinks.Store(1)
+	}
+	return found
 }
 
 // DerivedFrom returns, for a tree the Repo derived from another it kept,

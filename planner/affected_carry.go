@@ -88,7 +88,7 @@ func carryDependencies(base, head *Revision, before, after *App, changed []strin
 			return false
 		}
 	}
-	if Touches(deps, changed) || Touches([]string{after.File}, changed) {
+	if Touches(deps, changed) || touchesFile(after.File, changed) {
 		return false
 	}
 	hx.remember(id, deps)
@@ -172,4 +172,14 @@ func (r *Revision) depIndex() *dependencyIndex {
 		r.deps = r.p.dependencyIndex(r.Source.Repo, r.Source.RepoURL)
 	})
 	return r.deps
+}
+
+// touchesFile is Touches([]string{file}, changed), without the slice.
+func touchesFile(file string, changed []string) bool {
+	for _, f := range changed {
+		if pathUnder(f, file) {
+			return true
+		}
+	}
+	return false
 }

@@ -160,8 +160,8 @@ type appPair struct {
 }
 
 func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
-	idx := map[AppKey]*appPair{}
-	var keys []AppKey
+	idx := make(map[AppKey]*appPair, len(head.Apps))
+	keys := make([]AppKey, 0, len(head.Apps))
 	add := func(a *App, after bool) {
 		if !keep(a, opts) {
 			return

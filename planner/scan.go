@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -28,6 +29,10 @@ type manifest struct {
 	File string
 	Line int
 	Obj  *unstructured.Unstructured
+	// content names Obj's content when it was scanned from a repository
+	// that names its files' contents: the file's scan key and the
+	// document's index. "" otherwise.
+	content string
 }
 
 // scan is what one pass over the repository found.
@@ -121,11 +126,15 @@ func (s *scan) add(p string, fsc fileScan, cfg RepoConfig) {
 	for _, e := range fsc.errs {
 		s.Errors = append(s.Errors, e)
 	}
-	for _, d := range fsc.docs {
+	for i, d := range fsc.docs {
 		switch {
 		case isArgoKind(d.Object, "Application"), isArgoKind(d.Object, "ApplicationSet"):
 			if len(cfg.Apps) == 0 || underAny(p, cfg.Apps) {
-				s.Manifests = append(s.Manifests, manifest{File: p, Line: d.Line, Obj: d.Object})
+				m := manifest{File: p, Line: d.Line, Obj: d.Object}
+				if fsc.key != "" {
+					m.content = fsc.key + "\x00" + strconv.Itoa(i)
+				}
+				s.Manifests = append(s.Manifests, m)
 			}
 		case isClusterSecret(d.Object):
 			if len(cfg.Clusters) > 0 && !underAny(p, cfg.Clusters) {
