@@ -184,3 +184,56 @@ func reportStatuses(rep *Report) map[string]AppStatus {
 	}
 	return out
 }
+
+// TestWarmDiffThroughASymlinkedFolder diffs a change to a kustomization
+// that an app reads through a symlinked folder, which now names a base the
+// same change edits: the base revision's dependencies miss both, so a warm
+// diff must work out the head's, as a diff without cache does. The app
+// comes from an ApplicationSet, whose cached expansion both revisions
+// share.
+func TestWarmDiffThroughASymlinkedFolder(t *testing.T) {
+	files := map[string]string{
+		"clusters/staging.yaml":       clusterSecrets,
+		"appsets/web.yaml":            listAppSet("k"),
+		"apps/k":                      "\x00link:../shared/k",
+		"shared/k/kustomization.yaml": "resources: [cm.yaml]\n",
+		"shared/k/cm.yaml":            configMap,
+		"lib/kustomization.yaml":      "resources: [lib.yaml]\n",
+		"lib/lib.yaml":                strings.Replace(configMap, "settings", "lib", 1),
+	}
+	next := maps.Clone(files)
+	next["shared/k/kustomization.yaml"] = "resources: [cm.yaml, ../../lib]\n"
+	next["lib/lib.yaml"] = strings.Replace(configMap, "settings", "lib-2", 1)
+	var p Planner
+	base, head := treeAt("k0", files), treeAt("k1", next)
+	changed := changedPaths(files, next)
+	// A first diff of the base keeps its dependency index.
+	if _, err := p.DiffRevisions(context.Background(), Source{Repo: base, RepoURL: repoURL}, Source{Repo: base, RepoURL: repoURL},
+		DiffOptions{Changed: []string{"README.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := p.DiffRevisions(context.Background(), Source{Repo: base, RepoURL: repoURL}, Source{Repo: head, RepoURL: repoURL},
+		DiffOptions{Changed: changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cold Planner
+	ref, err := cold.DiffRevisions(context.Background(), Source{Repo: plainTree(files), RepoURL: repoURL},
+		Source{Repo: plainTree(next), RepoURL: repoURL}, DiffOptions{Changed: changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := reportStatuses(rep), reportStatuses(ref)
+	if !maps.Equal(got, want) || got["k"] != AppChanged {
+		t.Errorf("warm diff lists %v, a diff without cache %v; want k changed", got, want)
+	}
+}
+
+// BlobID follows symlinks, as gitrepo.Tree's does.
+func (c *commitTree) BlobID(name string) (string, bool) {
+	resolved, err := ResolveRepoPath(c.MapFS, name)
+	if err != nil {
+		return "", false
+	}
+	return c.idRepo.BlobID(resolved)
+}
