@@ -115,8 +115,9 @@ func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptio
 	results := make([]AppDiff, len(pairs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
+	sameClusters := map[string]bool{}
 	for i, pr := range pairs {
-		if untouched(base, head, pr, opts.Changed) {
+		if untouched(base, head, pr, opts.Changed, sameClusters) {
 			continue // no Status: the report leaves it out
 		}
 		g.Go(func() error {
@@ -201,8 +202,24 @@ func keep(a *App, opts DiffOptions) bool {
 // dependencies, as the base revision's index knows them, the change does
 // not touch. It is the cheap half of diffPair's test, run for every app
 // before any goroutine starts; false means diffPair decides.
-func untouched(base, head *Revision, pr appPair, changed []string) bool {
-	return pr.before != nil && pr.after != nil && changed != nil && sameApp(pr.before, pr.after) &&
+//
+// sameClusters remembers, by cluster name and servers, whether the cluster
+// is the same at both revisions: within one inventory every app on a
+// cluster holds that cluster's one definition (a name and a server name
+// one: the in-cluster placeholder takes a name only when no configured
+// cluster has its server), so one comparison a cluster does.
+func untouched(base, head *Revision, pr appPair, changed []string, sameClusters map[string]bool) bool {
+	if pr.before == nil || pr.after == nil || changed == nil || pr.before.Wave != pr.after.Wave ||
+		pr.before.Cluster.Name != pr.after.Cluster.Name {
+		return false
+	}
+	key := pr.after.Cluster.Name + "\x00" + pr.before.Cluster.Server + "\x00" + pr.after.Cluster.Server
+	same, ok := sameClusters[key]
+	if !ok {
+		same = sameCluster(&pr.before.Cluster, &pr.after.Cluster)
+		sameClusters[key] = same
+	}
+	return same && sharedSpec(&pr.before.Spec, &pr.after.Spec) &&
 		carryDependencies(base, head, pr.before, pr.after, changed)
 }
 

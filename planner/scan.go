@@ -177,11 +177,27 @@ func underAny(p string, roots []string) bool {
 
 // pathUnder reports whether p is root itself or lies under it.
 func pathUnder(p, root string) bool {
-	root = strings.Trim(path.Clean(root), "/")
+	if !cleanRelative(root) {
+		root = strings.Trim(path.Clean(root), "/")
+	}
 	if root == "." || root == "" {
 		return true
 	}
-	return p == root || strings.HasPrefix(p, root+"/")
+	return p == root || len(p) > len(root) && p[len(root)] == '/' && strings.HasPrefix(p, root)
+}
+
+// cleanRelative reports whether p is a relative path that path.Clean
+// leaves as it is and that has no "." or ".." element.
+func cleanRelative(p string) bool {
+	if p == "" || p[0] == '/' || p[len(p)-1] == '/' {
+		return false
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // clusterFromSecret reads an Argo CD cluster Secret: name and server from
