@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // Tree is the content of a repository at one commit, read without a working
@@ -25,6 +26,14 @@ type Tree struct {
 
 	linkMu sync.Mutex
 	links  map[string]string
+
+	// from and fromChanged are, for a tree derived from another (see
+	// treeCache), that tree's commit and the paths that differ.
+	from        string
+	fromChanged []string
+
+	// symlinks caches HasSymlinks: 0 unknown, 1 none, 2 some.
+	symlinks atomic.Int32
 }
 
 // entryKind is what a tree entry is.

@@ -135,7 +135,8 @@ func (r *Repo) derivedTree(ctx context.Context, near *Tree, sha string) *Tree {
 // withChanges returns a copy of t for commit with the paths in removed
 // taken out and those in added put in. t is left as it was.
 func (t *Tree) withChanges(commit string, removed []string, added map[string]*entry) *Tree {
-	n := &Tree{repo: t.repo, commit: commit, entries: maps.Clone(t.entries), children: maps.Clone(t.children), links: map[string]string{}}
+	n := &Tree{repo: t.repo, commit: commit, entries: maps.Clone(t.entries), children: maps.Clone(t.children), links: map[string]string{},
+		from: t.commit, fromChanged: slices.Clone(removed)}
 	owned := map[string]bool{}
 	for _, p := range removed {
 		// A directory that a file replaces goes once its files are gone.

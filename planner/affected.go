@@ -22,7 +22,7 @@ import (
 // repository root is returned, so that the app counts as affected by any
 // change.
 func Dependencies(src Source, app *App) []string {
-	return newDependencyIndex(src.Repo, src.RepoURL).Dependencies(app)
+	return newDependencyIndex(src.Repo, src.RepoURL, nil).Dependencies(app)
 }
 
 // dependencyIndex works out apps' dependencies in one repository revision,
@@ -38,21 +38,50 @@ type dependencyIndex struct {
 	sources map[string][]string // JSON of an app's sources -> their dependencies
 	kust    map[string][]string // directory -> local directories its kustomization names
 	charts  map[string][]string // chart directory -> its file:// dependencies
+	// bySpec keeps the dependencies of sources by their identity (see
+	// sourcesIDOf), so that an app met again needs no JSON key.
+	bySpec map[sourcesID][]string
+
+	linksOnce sync.Once
+	noLinks   bool
 }
 
-func newDependencyIndex(repo fs.FS, servedURL string) *dependencyIndex {
-	return &dependencyIndex{repo: repo, servedURL: servedURL, parses: &dependencyParses, sources: map[string][]string{}, kust: map[string][]string{}, charts: map[string][]string{}}
+func newDependencyIndex(repo fs.FS, servedURL string, parses *parseCache) *dependencyIndex {
+	if parses == nil {
+		parses = &dependencyParses
+	}
+	return &dependencyIndex{repo: repo, servedURL: servedURL, parses: parses, sources: map[string][]string{},
+		kust: map[string][]string{}, charts: map[string][]string{}, bySpec: map[sourcesID][]string{}}
 }
 
 // Dependencies is the package-level Dependencies, memoized.
 func (x *dependencyIndex) Dependencies(app *App) []string {
+	deps, ok := x.sourceDependencies(app)
+	if !ok {
+		return []string{"."}
+	}
+	return append([]string{app.File}, deps...)
+}
+
+// sourceDependencies is what Dependencies lists beside the app's own
+// manifest; false when the sources cannot be keyed.
+func (x *dependencyIndex) sourceDependencies(app *App) ([]string, bool) {
+	id, byID := sourcesIDOf(&app.Spec)
+	if byID {
+		if deps, ok := x.known(id); ok {
+			return deps, true
+		}
+	}
 	sources := app.Spec.AllSources()
 	key, err := json.Marshal(sources)
 	if err != nil {
-		return []string{"."}
+		return nil, false
 	}
 	deps := x.memo(x.sources, string(key), func() []string { return x.sourceDeps(app, sources) })
-	return append([]string{app.File}, deps...)
+	if byID {
+		x.remember(id, deps)
+	}
+	return deps, true
 }
 
 // reads reports whether a Git source with this repoURL reads the indexed

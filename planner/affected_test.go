@@ -34,7 +34,7 @@ func TestDependenciesReachOutsideTheSourcePath(t *testing.T) {
 		{helm, "values/staging.yaml", false},
 		{helm, "bases/web/deploy.yaml", false},
 	}
-	idx := newDependencyIndex(repo, "")
+	idx := newDependencyIndex(repo, "", nil)
 	for _, tc := range cases {
 		if got := Touches(idx.Dependencies(tc.app), []string{tc.changed}); got != tc.want {
 			t.Errorf("%s touched by %s = %v, want %v (deps %v)", tc.app.Name, tc.changed, got, tc.want, idx.Dependencies(tc.app))

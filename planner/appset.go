@@ -31,6 +31,11 @@ type ApplicationSet struct {
 	// Line is the 1-based line in File where the manifest starts; 0 when
 	// unknown.
 	Line int `json:"-"`
+
+	// content is the hash of the manifest the set was decoded from, when
+	// the Planner's decode cache gave it (see decodeAppSet): the expansion
+	// cache keys on it rather than encoding the set again.
+	content [32]byte
 }
 
 // ApplicationSetSpec is the desired state of an ApplicationSet.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Source is a repository at one revision, with what the planner needs to
@@ -79,6 +80,11 @@ type Planner struct {
 	// parses keeps what discovery and the dependency index parsed out of
 	// files, by blob id, for every later call on this Planner.
 	parses parseCache
+	// depIndexes keeps the dependency indexes of the last commits asked
+	// about, for the pull requests compared with them.
+	depIndexes depIndexes
+	// appsHint is how many apps the last discovery found.
+	appsHint atomic.Int64
 }
 
 // maxAppDepth bounds app-of-apps nesting, as a guard beside cycle detection.
@@ -106,13 +112,20 @@ func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*
 	for _, c := range sc.Clusters {
 		inv.Files = append(inv.Files, c.Source)
 	}
-	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: map[AppKey]*App{}}
+	// Sized as the last discovery found, which a warm diff repeats.
+	hint := int(p.appsHint.Load())
+	inv.Apps = make([]*App, 0, hint)
+	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: make(map[AppKey]*App, hint)}
 	roots := rootManifests(sc, src, inv.reader)
 	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
 	for _, m := range roots {
 		d.expandManifest(ctx, m, "", nil, nil)
 	}
 	inv.Files = uniqueSorted(inv.Files)
+	if len(inv.Apps) == 0 {
+		inv.Apps = nil // as before the hint
+	}
+	p.appsHint.Store(int64(min(len(inv.Apps), p.Limits.WithDefaults().MaxAppsPerRevision)))
 	return inv, ctx.Err()
 }
 
@@ -224,7 +237,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 	var apps []Application
 	var gen string
 	if isArgoKind(m.Obj, "ApplicationSet") {
-		set, err := toApplicationSet(m.Obj)
+		set, err := d.p.decodeAppSet(m)
 		if err != nil {
 			d.fail(fileErr(m.File, m.Line, err))
 			return
@@ -353,8 +366,10 @@ func (d *discovery) servedPathHoldsApps(dir string) bool {
 	if ok {
 		return found
 	}
+	root := strings.Trim(path.Clean(dir), "/")
 	for _, f := range d.argoFiles {
-		if found = pathUnder(f, dir); found {
+		// pathUnder(f, dir), with dir cleaned once
+		if found = root == "." || root == "" || f == root || strings.HasPrefix(f, root) && len(f) > len(root) && f[len(root)] == '/'; found {
 			break
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -25,7 +24,8 @@ type expandCache struct {
 }
 
 // expand returns set's Applications, from the cache when set and the
-// clusters are the same as in an earlier call. Concurrent calls for one key
+// clusters are the same as in an earlier call; callers must not modify
+// them. Concurrent calls for one key
 // (the base and the head of a diff are discovered side by side) wait for a
 // single expansion.
 func (c *expandCache) expand(ctx context.Context, set *ApplicationSet, opts ExpandOptions) ([]Application, error) {
@@ -50,21 +50,28 @@ func (c *expandCache) expand(ctx context.Context, set *ApplicationSet, opts Expa
 		c.entries[key] = e
 	}
 	c.mu.Unlock()
-	apps, err := e.get(ctx, run)
-	return slices.Clone(apps), err
+	// Shared, not copied: discovery only reads the Applications (bind
+	// copies what an App keeps), and a copy of a thousand costs what a
+	// warm diff's discovery otherwise does.
+	return e.get(ctx, run)
 }
 
 // expandKey hashes what an expansion without a git generator depends on:
 // the ApplicationSet, where it is written and the clusters. The revision is
 // left out: only git generators read it.
 func expandKey(set *ApplicationSet, opts ExpandOptions) ([32]byte, error) {
+	var whole *ApplicationSet
+	if set.content == ([32]byte{}) {
+		whole = set // no content hash: encode the set itself
+	}
 	b, err := json.Marshal(struct {
 		Set      *ApplicationSet
+		Content  [32]byte
 		File     string
 		Line     int
 		Clusters []Cluster
 		RepoURL  string
-	}{set, set.File, set.Line, opts.Clusters, opts.RepoURL})
+	}{whole, set.content, set.File, set.Line, opts.Clusters, opts.RepoURL})
 	if err != nil {
 		return [32]byte{}, err
 	}

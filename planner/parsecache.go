@@ -62,6 +62,8 @@ type parseEntry struct {
 	once sync.Once
 	v    any
 	keep bool
+	// done is set, under the cache's lock, once v is computed and kept.
+	done bool
 }
 
 // cachedParse returns the result of parse for key, from c when an earlier
@@ -93,6 +95,21 @@ func (c *parseCache) has(key string) bool {
 	defer c.mu.Unlock()
 	_, ok := c.byKey[key]
 	return ok
+}
+
+// keptParse returns the result kept for key, without computing one;
+// false when none is kept.
+func keptParse[T any](c *parseCache, key string) (T, bool) {
+	var zero T
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok || !el.Value.(*parseEntry).done {
+		return zero, false
+	}
+	c.order.MoveToFront(el)
+	v, ok := el.Value.(*parseEntry).v.(T)
+	return v, ok
 }
 
 // entry returns key's entry, adding an empty one when there is none.
@@ -131,6 +148,7 @@ func (c *parseCache) settle(e *parseEntry, cost int64) {
 	}
 	e.cost += cost
 	c.size += cost
+	e.done = true
 	for c.size > max && c.order.Len() > 0 {
 		c.remove(c.order.Back())
 	}

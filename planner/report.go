@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -116,7 +115,11 @@ func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptio
 	results := make([]AppDiff, len(pairs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
+	sameClusters := map[string]bool{}
 	for i, pr := range pairs {
+		if untouched(base, head, pr, opts.Changed, sameClusters) {
+			continue // no Status: the report leaves it out
+		}
 		g.Go(func() error {
 			results[i] = diffPair(gctx, base, head, pr, opts.Changed)
 			return gctx.Err()
@@ -158,8 +161,8 @@ type appPair struct {
 }
 
 func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
-	idx := map[AppKey]*appPair{}
-	var keys []AppKey
+	idx := make(map[AppKey]*appPair, len(head.Apps))
+	keys := make([]AppKey, 0, len(head.Apps))
 	add := func(a *App, after bool) {
 		if !keep(a, opts) {
 			return
@@ -192,6 +195,32 @@ func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
 func keep(a *App, opts DiffOptions) bool {
 	return (len(opts.Apps) == 0 || slices.Contains(opts.Apps, a.Name)) &&
 		(len(opts.Clusters) == 0 || slices.Contains(opts.Clusters, a.Cluster.Name))
+}
+
+// untouched reports, without rendering or reading files, that the change
+// leaves the app of pr alone: the same Application at both revisions whose
+// dependencies, as the base revision's index knows them, the change does
+// not touch. It is the cheap half of diffPair's test, run for every app
+// before any goroutine starts; false means diffPair decides.
+//
+// sameClusters remembers, by cluster name and servers, whether the cluster
+// is the same at both revisions: within one inventory every app on a
+// cluster holds that cluster's one definition (a name and a server name
+// one: the in-cluster placeholder takes a name only when no configured
+// cluster has its server), so one comparison a cluster does.
+func untouched(base, head *Revision, pr appPair, changed []string, sameClusters map[string]bool) bool {
+	if pr.before == nil || pr.after == nil || changed == nil || pr.before.Wave != pr.after.Wave ||
+		pr.before.Cluster.Name != pr.after.Cluster.Name {
+		return false
+	}
+	key := pr.after.Cluster.Name + "\x00" + pr.before.Cluster.Server + "\x00" + pr.after.Cluster.Server
+	same, ok := sameClusters[key]
+	if !ok {
+		same = sameCluster(&pr.before.Cluster, &pr.after.Cluster)
+		sameClusters[key] = same
+	}
+	return same && sharedSpec(&pr.before.Spec, &pr.after.Spec) &&
+		carryDependencies(base, head, pr.before, pr.after, changed)
 }
 
 // diffPair renders one app at both revisions when the change affects it.
@@ -241,22 +270,6 @@ func diffPair(ctx context.Context, base, head *Revision, pr appPair, changed []s
 		d.Status = SummarizeStatus(changes)
 	}
 	return d
-}
-
-// sameApp reports whether an app's definition is the same at both
-// revisions.
-func sameApp(a, b *App) bool {
-	ja, errA := json.Marshal(struct {
-		S ApplicationSpec
-		C Cluster
-		W int
-	}{a.Spec, a.Cluster, a.Wave})
-	jb, errB := json.Marshal(struct {
-		S ApplicationSpec
-		C Cluster
-		W int
-	}{b.Spec, b.Cluster, b.Wave})
-	return errA == nil && errB == nil && string(ja) == string(jb)
 }
 
 // headErrors turns the head revision's discovery errors into error entries:

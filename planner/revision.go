@@ -120,9 +120,9 @@ func (r *Revision) Keep(app *App, plan *AppPlan) {
 }
 
 // Dependencies is the package-level Dependencies for an app of this
-// revision, worked out through one index per revision, so that each
+// revision, worked out through one index per revision (the Planner keeps
+// a commit tree's for later revisions of that commit), so that each
 // Chart.yaml and kustomization is read once however many apps share it.
 func (r *Revision) Dependencies(app *App) []string {
-	r.depsOnce.Do(func() { r.deps = newDependencyIndex(r.Source.Repo, r.Source.RepoURL) })
-	return r.deps.Dependencies(app)
+	return r.depIndex().Dependencies(app)
 }

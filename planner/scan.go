@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -28,6 +29,10 @@ type manifest struct {
 	File string
 	Line int
 	Obj  *unstructured.Unstructured
+	// content names Obj's content when it was scanned from a repository
+	// that names its files' contents: the file's scan key and the
+	// document's index. "" otherwise.
+	content string
 }
 
 // scan is what one pass over the repository found.
@@ -121,11 +126,15 @@ func (s *scan) add(p string, fsc fileScan, cfg RepoConfig) {
 	for _, e := range fsc.errs {
 		s.Errors = append(s.Errors, e)
 	}
-	for _, d := range fsc.docs {
+	for i, d := range fsc.docs {
 		switch {
 		case isArgoKind(d.Object, "Application"), isArgoKind(d.Object, "ApplicationSet"):
 			if len(cfg.Apps) == 0 || underAny(p, cfg.Apps) {
-				s.Manifests = append(s.Manifests, manifest{File: p, Line: d.Line, Obj: d.Object})
+				m := manifest{File: p, Line: d.Line, Obj: d.Object}
+				if fsc.key != "" {
+					m.content = fsc.key + "\x00" + strconv.Itoa(i)
+				}
+				s.Manifests = append(s.Manifests, m)
 			}
 		case isClusterSecret(d.Object):
 			if len(cfg.Clusters) > 0 && !underAny(p, cfg.Clusters) {
@@ -168,11 +177,27 @@ func underAny(p string, roots []string) bool {
 
 // pathUnder reports whether p is root itself or lies under it.
 func pathUnder(p, root string) bool {
-	root = strings.Trim(path.Clean(root), "/")
+	if !cleanRelative(root) {
+		root = strings.Trim(path.Clean(root), "/")
+	}
 	if root == "." || root == "" {
 		return true
 	}
-	return p == root || strings.HasPrefix(p, root+"/")
+	return p == root || len(p) > len(root) && p[len(root)] == '/' && strings.HasPrefix(p, root)
+}
+
+// cleanRelative reports whether p is a relative path that path.Clean
+// leaves as it is and that has no "." or ".." element.
+func cleanRelative(p string) bool {
+	if p == "" || p[0] == '/' || p[len(p)-1] == '/' {
+		return false
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // clusterFromSecret reads an Argo CD cluster Secret: name and server from

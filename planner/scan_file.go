@@ -21,6 +21,8 @@ type fileScan struct {
 	readFailed bool
 	// cost estimates the bytes the scan holds.
 	cost int64
+	// key is the file's scanKey, "" when the repository names no content.
+	key string
 }
 
 // scanKey is the parse cache key of file p's scan: its content and its
@@ -45,7 +47,9 @@ func scanFileCached(repo fs.FS, p string, cache *parseCache) fileScan {
 		fsc := scanFile(repo, p)
 		return fsc, fsc.cost, !fsc.readFailed
 	})
-	return fsc.clone()
+	out := fsc.clone()
+	out.key = key
+	return out
 }
 
 // scanFile reads file p and parses it when it mentions an Application, an

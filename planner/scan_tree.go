@@ -27,7 +27,10 @@ func (p *Planner) scanTree(ctx context.Context, repo fs.FS, cfg RepoConfig) (*sc
 	if err != nil {
 		return scanRepo(ctx, repo, cfg, &p.parses)
 	}
-	sc := cachedParse(&p.parses, "tree\x00"+ct.Commit()+"\x00"+string(scope), func() (*scan, int64, bool) {
+	sc := cachedParse(&p.parses, treeScanKey(ct.Commit(), string(scope)), func() (*scan, int64, bool) {
+		if sc, ok := p.derivedScan(repo, cfg, string(scope)); ok {
+			return sc, sc.cost, true
+		}
 		sc, err := scanRepo(ctx, repo, cfg, &p.parses)
 		if err != nil {
 			return nil, 0, false
@@ -40,6 +43,12 @@ func (p *Planner) scanTree(ctx context.Context, repo fs.FS, cfg RepoConfig) (*sc
 		return scanRepo(ctx, repo, cfg, &p.parses)
 	}
 	return sc.clone(), nil
+}
+
+// treeScanKey is the parse cache key of the scan of commit's tree with
+// the configuration scope names.
+func treeScanKey(commit, scope string) string {
+	return "tree\x00" + commit + "\x00" + scope
 }
 
 // clone returns a copy of s that discovery may change without changing s.

@@ -113,6 +113,9 @@ func (r *sourceReader) wrapped(t gitTree) gitTree {
 // repository: it is empty, or it is the served URL spelled another way.
 // With the served URL unknown (the CLI), only an empty repoURL does.
 func (r *sourceReader) isServedURL(repoURL string) bool {
+	if repoURL == r.servedURL {
+		return true // namesServed, without a key to build
+	}
 	key := r.servedURL + "\x00" + repoURL
 	if v, ok := r.memo.served.Load(key); ok {
 		return v.(bool)

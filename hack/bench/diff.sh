@@ -65,7 +65,7 @@ bench_out="$work/go-bench-plain.txt"
 if ! grep -qs '^BenchmarkDiffOneAppWarm' "$bench_out" && [[ ${GITWAVE_BENCH_GO:-1} != 0 ]]; then
 	bench_out="$work/go-bench-diff-warm.txt"
 	log "diff: go benchmark of the bot's way (planner.BenchmarkDiffOneAppWarm100, 1000)"
-	go test -run '^$' -bench '^BenchmarkDiffOneAppWarm(100|1000)$' -benchtime 10x ./planner/ | tee "$bench_out" >&2
+	go test -run '^$' -bench '^BenchmarkDiffOneAppWarm(100|1000|Ratio)$' -benchtime 10x ./planner/ | tee "$bench_out" >&2
 fi
 warm_small=$(warm_seconds 100 "$bench_out" 2>/dev/null || true)
 warm_large=$(warm_seconds 1000 "$bench_out" 2>/dev/null || true)
@@ -73,6 +73,12 @@ if [[ -n $warm_small && -n $warm_large ]]; then
 	small=100 large=1000 record_goals "bot (warm Planner; the goals' path)" "$warm_small" "$warm_large"
 else
 	record "diff one changed app, bot (warm Planner; the goals' path)" "not run" "< 0.3 s; <= 1.5 x 100 apps" "SKIPPED (GITWAVE_BENCH_GO=0)"
+fi
+# The same ratio with both diffs run in turn in every iteration
+# (BenchmarkDiffOneAppWarmRatio), so that a busy machine weighs on both.
+warm_ratio=$(awk 'index($1, "BenchmarkDiffOneAppWarmRatio-") == 1 {for (i = 2; i <= NF; i++) if ($i == "1000/100") v = $(i - 1)} END {if (v != "") print v}' "$bench_out" 2>/dev/null || true)
+if [[ -n $warm_ratio ]]; then
+	record "diff 1000 apps / 100 apps, bot, run in turn" "$(printf '%.2f' "$warm_ratio")" "<= 1.5" "$(verdict "$warm_ratio <= 1.5")"
 fi
 
 for n in "${sizes[@]}"; do

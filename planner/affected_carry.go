@@ -1,0 +1,185 @@
+package planner
+
+import (
+	"io/fs"
+	"reflect"
+	"sync"
+)
+
+// sourcesID names an app's sources by where they are held: the Source
+// pointer, or the first element and length of Sources. The Applications of
+// an ApplicationSet's cached expansion are shallow copies of one another at
+// every revision that expands it alike (see expandCache), so apps of the
+// base and the head of a change share it, and so do later discoveries.
+type sourcesID struct {
+	one  *ApplicationSource
+	many *ApplicationSource
+	n    int
+}
+
+// sourcesIDOf returns spec's sources' identity; false when it has none.
+func sourcesIDOf(spec *ApplicationSpec) (sourcesID, bool) {
+	switch {
+	case len(spec.Sources) > 0:
+		return sourcesID{many: &spec.Sources[0], n: len(spec.Sources)}, true
+	case spec.Source != nil:
+		return sourcesID{one: spec.Source}, true
+	}
+	return sourcesID{}, false
+}
+
+// maxSpecIDs bounds the identities an index keeps: Applications decoded
+// anew by each discovery bring new ones, and an index may live as long as
+// its revision is compared with.
+const maxSpecIDs = 1 << 16
+
+// known returns the dependencies kept for id.
+func (x *dependencyIndex) known(id sourcesID) ([]string, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	deps, ok := x.bySpec[id]
+	return deps, ok
+}
+
+// remember keeps deps for id.
+func (x *dependencyIndex) remember(id sourcesID, deps []string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.bySpec) >= maxSpecIDs {
+		x.bySpec = map[sourcesID][]string{}
+	}
+	x.bySpec[id] = deps
+}
+
+// symlinkFree is a repository that can tell whether it holds a symlink
+// (gitrepo.Tree can).
+type symlinkFree interface {
+	HasSymlinks() bool
+}
+
+// carryDependencies decides, from base's dependency index alone, that
+// after, the same app as before (sameApp), is untouched by changed, and
+// then records its dependencies in head's index. It reports false when it
+// cannot decide; the caller then works out head's dependencies.
+//
+// Why base's dependencies decide: every file the index reads to work out
+// an app's dependencies lies under one of them (a Chart.yaml or a
+// kustomization in a listed folder; a value file, listed whether it exists
+// or not). When no changed file lies under any of them, and neither tree
+// holds a symlink through which a path could name another file, the head
+// reads the same files with the same content and lists the same
+// dependencies, which the change does not touch either.
+func carryDependencies(base, head *Revision, before, after *App, changed []string) bool {
+	bx, hx := base.depIndex(), head.depIndex()
+	if !bx.symlinkFree() || !hx.symlinkFree() || bx.servedURL != hx.servedURL {
+		return false
+	}
+	id, ok := sourcesIDOf(&after.Spec)
+	if !ok {
+		return false
+	}
+	deps, ok := bx.known(id)
+	if !ok {
+		if bid, ok := sourcesIDOf(&before.Spec); !ok || bid != id {
+			return false
+		}
+		deps, ok = bx.sourceDependencies(before)
+		if !ok {
+			return false
+		}
+	}
+	if Touches(deps, changed) || touchesFile(after.File, changed) {
+		return false
+	}
+	hx.remember(id, deps)
+	return true
+}
+
+// symlinkFree reports whether the index's repository is known to hold no
+// symlink; computed once.
+func (x *dependencyIndex) symlinkFree() bool {
+	x.linksOnce.Do(func() {
+		sf, ok := x.repo.(symlinkFree)
+		x.noLinks = ok && !sf.HasSymlinks()
+	})
+	return x.noLinks
+}
+
+// depIndexKey names the repository a dependency index reads: the tree
+// itself (a gitrepo.Tree is kept and handed out again for its commit) and
+// the URL its Applications name it by.
+type depIndexKey struct {
+	repo      fs.FS
+	servedURL string
+}
+
+// depIndexCacheSize bounds the dependency indexes a Planner keeps: the
+// default branch, and the last heads compared with it.
+const depIndexCacheSize = 4
+
+// depIndexes keeps the dependency indexes of the last commit trees a
+// Planner was asked about, so that the default branch, which every pull
+// request is compared with, and a pull request's previous head, which its
+// next push is compared with, keep what was worked out for them.
+type depIndexes struct {
+	mu    sync.Mutex
+	order []depIndexKey // least recently used first
+	byKey map[depIndexKey]*dependencyIndex
+}
+
+// index returns the dependency index of repo, kept when repo is a commit's
+// tree and new otherwise.
+func (p *Planner) dependencyIndex(repo fs.FS, servedURL string) *dependencyIndex {
+	if ct, ok := repo.(CommitTree); !ok || ct.Commit() == "" || !comparableFS(repo) {
+		return newDependencyIndex(repo, servedURL, &p.parses)
+	}
+	c := &p.depIndexes
+	key := depIndexKey{repo: repo, servedURL: servedURL}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[depIndexKey]*dependencyIndex{}
+	}
+	for i, k := range c.order {
+		if k == key {
+			c.order = append(append(c.order[:i:i], c.order[i+1:]...), key)
+			return c.byKey[key]
+		}
+	}
+	x := newDependencyIndex(repo, servedURL, &p.parses)
+	if len(c.order) >= depIndexCacheSize {
+		delete(c.byKey, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.order = append(c.order, key)
+	c.byKey[key] = x
+	return x
+}
+
+// comparableFS reports whether repo may key a map.
+func comparableFS(repo fs.FS) bool {
+	return reflect.TypeOf(repo).Comparable()
+}
+
+// depIndex is the revision's dependency index: the Planner's for its
+// commit, or its own.
+func (r *Revision) depIndex() *dependencyIndex {
+	r.depsOnce.Do(func() {
+		if r.p == nil {
+			r.deps = newDependencyIndex(r.Source.Repo, r.Source.RepoURL, nil)
+			return
+		}
+		r.deps = r.p.dependencyIndex(r.Source.Repo, r.Source.RepoURL)
+	})
+	return r.deps
+}
+
+// touchesFile is Touches([]string{file}, changed), without the slice.
+func touchesFile(file string, changed []string) bool {
+	for _, f := range changed {
+		if pathUnder(f, file) {
+			return true
+		}
+	}
+	return false
+}
