@@ -45,3 +45,29 @@ func (p *Planner) decodeAppSet(m manifest) (*ApplicationSet, error) {
 	set := *d.set
 	return &set, nil
 }
+
+// decodedApp is toApplication's result, kept by content.
+type decodedApp struct {
+	app Application
+	err error
+}
+
+// decodeApplication is toApplication, kept in the Planner's parse cache
+// by the scanned file's content key, so that an Application unchanged
+// between the base and the head of a change, or between pull requests, is
+// decoded once and both hold the same sources: the warm diff's same-app
+// and dependency shortcuts then apply to it as to an ApplicationSet's
+// apps. A manifest with no content key (a rendered child) is decoded
+// anew. Callers get their own copy of the top level; what it points to
+// (sources, maps) is shared and must not be changed.
+func (p *Planner) decodeApplication(m manifest) (Application, error) {
+	if m.content == "" {
+		return toApplication(m.Obj)
+	}
+	d := cachedParse(&p.parses, "app\x00"+m.content, func() (decodedApp, int64, bool) {
+		a, err := toApplication(m.Obj)
+		// Decoded, an Application takes a few KiB.
+		return decodedApp{app: a, err: err}, 4096, true
+	})
+	return d.app, d.err
+}

@@ -116,7 +116,7 @@ func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*
 	hint := int(p.appsHint.Load())
 	inv.Apps = make([]*App, 0, hint)
 	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: make(map[AppKey]*App, hint)}
-	roots := rootManifests(sc, src, inv.reader)
+	roots := p.rootManifests(sc, src, inv.reader)
 	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
 	for _, m := range roots {
 		d.expandManifest(ctx, m, "", nil, nil)
@@ -181,7 +181,7 @@ func mergeStrings(base, over map[string]string) map[string]string {
 // rootManifests picks the roots: with Config.Apps, every manifest found
 // there; otherwise the manifests that no same-repository Application's
 // source path contains.
-func rootManifests(sc *scan, src Source, rd *sourceReader) []manifest {
+func (p *Planner) rootManifests(sc *scan, src Source, rd *sourceReader) []manifest {
 	if len(src.Config.Apps) > 0 {
 		return sc.Manifests
 	}
@@ -190,7 +190,7 @@ func rootManifests(sc *scan, src Source, rd *sourceReader) []manifest {
 		if !isArgoKind(m.Obj, "Application") {
 			continue
 		}
-		a, err := toApplication(m.Obj)
+		a, err := p.decodeApplication(m)
 		if err != nil {
 			continue
 		}
@@ -253,7 +253,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 		gen = "ApplicationSet/" + set.Metadata.Name
 		order = append(slices.Clone(order), manifestWave(m))
 	} else {
-		a, err := toApplication(m.Obj)
+		a, err := d.p.decodeApplication(m)
 		if err != nil {
 			d.fail(fileErr(m.File, m.Line, err))
 			return

@@ -116,3 +116,51 @@ func TestSameApplicationSetInTwoFilesNamesEach(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainApplicationDecodedOncePerContent discovers two commits with
+// one Planner: an Application whose file is unchanged is the same decoded
+// Application at both (its sources are shared, so the warm diff's
+// shortcuts apply to it), one whose file changed is decoded anew with its
+// new content, and the same invalid Application in two files is reported
+// in each.
+func TestPlainApplicationDecodedOncePerContent(t *testing.T) {
+	bad := "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: broken}\nspec: {nope: 1}\n"
+	files := map[string]string{
+		"clusters/staging.yaml": clusterSecrets,
+		"apps/web.yaml":         application("web", "0", "web", "https://staging.internal:6443"),
+		"apps/api.yaml":         application("api", "0", "api", "https://staging.internal:6443"),
+		"one/bad.yaml":          bad, "two/bad.yaml": bad,
+	}
+	var p Planner
+	inv0 := discoverWith(t, &p, treeAt("c0", files))
+	files["apps/api.yaml"] = application("api", "0", "api-v2", "https://staging.internal:6443")
+	inv1 := discoverWith(t, &p, treeAt("c1", files))
+	web0, web1 := findApp(t, inv0, "web"), findApp(t, inv1, "web")
+	if web0.Spec.Source == nil || web0.Spec.Source != web1.Spec.Source {
+		t.Errorf("unchanged Application web: sources %p and %p, want the one decoded", web0.Spec.Source, web1.Spec.Source)
+	}
+	api0, api1 := findApp(t, inv0, "api"), findApp(t, inv1, "api")
+	if api0.Spec.Source == api1.Spec.Source || api1.Spec.Source.Path != "api-v2" || api0.Spec.Source.Path != "api" {
+		t.Errorf("changed Application api: paths %q then %q, want api then api-v2", api0.Spec.Source.Path, api1.Spec.Source.Path)
+	}
+	for _, inv := range []*Inventory{inv0, inv1} {
+		var got []string
+		for _, e := range inv.Errors {
+			got = append(got, e.Error())
+		}
+		if len(got) != 2 || !strings.Contains(got[0], "one/bad.yaml") || !strings.Contains(got[1], "two/bad.yaml") {
+			t.Errorf("errors %q, want one naming one/bad.yaml, then one naming two/bad.yaml", got)
+		}
+	}
+}
+
+func findApp(t *testing.T, inv *Inventory, name string) *App {
+	t.Helper()
+	for _, a := range inv.Apps {
+		if a.Name == name {
+			return a
+		}
+	}
+	t.Fatalf("no app %s in %v", name, inv.Apps)
+	return nil
+}
