@@ -83,6 +83,9 @@ type Planner struct {
 	// depIndexes keeps the dependency indexes of the last commits asked
 	// about, for the pull requests compared with them.
 	depIndexes depIndexes
+	// inventories keeps the inventories of the last commits discovered
+	// that depend on nothing but their tree.
+	inventories inventoryCache
 	// appsHint is how many apps the last discovery found.
 	appsHint atomic.Int64
 }
@@ -100,6 +103,9 @@ func (p *Planner) Discover(ctx context.Context, src Source) (*Inventory, error) 
 // discover is Discover with the reader its renders use, which DiffRevisions
 // shares between the two revisions it compares.
 func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*Inventory, error) {
+	if inv := p.inventories.get(src, p.Limits, rd); inv != nil {
+		return inv, ctx.Err()
+	}
 	sc, err := p.scanTree(ctx, src.Repo, src.Config)
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
@@ -126,7 +132,11 @@ func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*
 		inv.Apps = nil // as before the hint
 	}
 	p.appsHint.Store(int64(min(len(inv.Apps), p.Limits.WithDefaults().MaxAppsPerRevision)))
-	return inv, ctx.Err()
+	if ctx.Err() != nil {
+		return inv, ctx.Err()
+	}
+	p.inventories.put(src, p.Limits, rd, inv)
+	return inv, nil
 }
 
 // mergeClusters joins configured clusters and cluster Secrets. A Secret

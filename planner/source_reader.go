@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // sourceReader finds the tree each Git source of an app reads and the
@@ -24,6 +25,9 @@ type sourceReader struct {
 	branch    string
 	repos     Repositories
 	memo      *readerMemo
+	// outside is set once the reader is asked for anything but the served
+	// tree: another repository or revision, or a chart. Copies share it.
+	outside *atomic.Bool
 	// wrap, when set, wraps every tree handed out (SOPS decryption); the
 	// memo keeps the trees unwrapped.
 	wrap func(fs.FS) fs.FS
@@ -81,7 +85,20 @@ func (e *memoEntry[T]) get(ctx context.Context, fetch func() (T, error)) (T, err
 func newSourceReader(src Source) *sourceReader {
 	return &sourceReader{served: src.Repo, servedURL: src.RepoURL, revision: src.Revision, branch: src.Branch,
 		repos: src.Repositories, memo: &readerMemo{trees: map[treeKey]*memoEntry[gitTree]{}, charts: map[chartKey]*memoEntry[ChartArchive]{},
-			mentions: map[treeKey]*memoEntry[bool]{}}}
+			mentions: map[treeKey]*memoEntry[bool]{}}, outside: &atomic.Bool{}}
+}
+
+// readOutside reports whether the reader was asked for anything but the
+// served tree.
+func (r *sourceReader) readOutside() bool {
+	return r.outside == nil || r.outside.Load()
+}
+
+// markOutside records a read outside the served tree.
+func (r *sourceReader) markOutside() {
+	if r.outside != nil {
+		r.outside.Store(true)
+	}
 }
 
 // withServed returns a reader sharing r's fetches whose served tree is repo.
@@ -160,6 +177,7 @@ func (r *sourceReader) tree(ctx context.Context, repoURL, targetRevision string)
 		}
 		return r.wrapped(gitTree{fsys: r.served, revision: r.revision, served: true}), nil
 	}
+	r.markOutside()
 	url := strings.TrimSpace(repoURL)
 	if url == "" {
 		url = r.servedURL
@@ -196,6 +214,7 @@ func (r *sourceReader) tree(ctx context.Context, repoURL, targetRevision string)
 // a semver range) from the chart repository repoURL, through
 // Repositories.Chart. Without Repositories it is an *UnlistedSourceError.
 func (r *sourceReader) chart(ctx context.Context, repoURL, name, version string, maxBytes int64) (ChartArchive, error) {
+	r.markOutside()
 	url := strings.TrimSpace(repoURL)
 	if url == "" {
 		return ChartArchive{}, fmt.Errorf("chart %s: repoURL is empty", name)
