@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -149,6 +150,13 @@ func TestSelfHealRefusedByProject(t *testing.T) {
 	cm.Data["value"] = "drifted"
 	if _, err := cs.CoreV1().ConfigMaps("pj-heal").Update(t.Context(), cm, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	// The watch cache sees the edit a moment after it happens (see
+	// applier's driftEventually): wait for the drift before healing it.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if r.Drift(t.Context(), inv.Apps, DriftOptions{})[0].Drifted {
+			break
+		}
 	}
 	d := r.Drift(t.Context(), inv.Apps, DriftOptions{Heal: true})[0]
 	var pe *planner.ProjectError
