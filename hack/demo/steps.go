@@ -110,7 +110,7 @@ func (d *demo) drift(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("kubectl-edit set payment-service replicas to 5 on staging")
-	if err := d.host.bot.ReconcileOnce(ctx); err != nil {
+	if err := d.healPass(ctx, cs); err != nil {
 		return err
 	}
 	recs, err := d.store.History(ctx, "payment-service-staging", "staging", 1)
@@ -130,4 +130,23 @@ func (d *demo) drift(ctx context.Context) error {
 	}
 	fmt.Printf("payment-service replicas on staging are %d again\n", *dep.Spec.Replicas)
 	return nil
+}
+
+// healPass runs passes of the reconcile loop until one heals the edited
+// Deployment, for up to 10 s: gitwave sees a hand edit through its watch, a
+// moment after it happens, so a pass that starts at once may not see it yet.
+func (d *demo) healPass(ctx context.Context, cs kubernetes.Interface) error {
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if err := d.host.bot.ReconcileOnce(ctx); err != nil {
+			return err
+		}
+		dep, err := cs.AppsV1().Deployments("payment-service").Get(ctx, "payment-service", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if *dep.Spec.Replicas != 5 || time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }
