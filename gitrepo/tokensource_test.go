@@ -51,7 +51,7 @@ func TestTokenSourceRotatedBetweenCalls(t *testing.T) {
 	if sha, err := repo.Resolve(ctx, "main"); err != nil || sha != first {
 		t.Fatalf("Resolve(main) after the clone = %s, %v; want %s", sha, err, first)
 	}
-	assertOnly(t, srv.Passwords(), "ghs_first")
+	srv.ExpectOnly(t, "ghs_first")
 
 	// The host revokes the first token; the next fetch must use the second.
 	srv.Rotate("ghs_second")
@@ -65,7 +65,7 @@ func TestTokenSourceRotatedBetweenCalls(t *testing.T) {
 	if sha, err := repo.Resolve(ctx, second); err != nil || sha != second {
 		t.Fatalf("Resolve(%s) after the fetch = %s, %v", second, sha, err)
 	}
-	assertOnly(t, srv.Passwords(), "ghs_second")
+	srv.ExpectOnly(t, "ghs_second")
 
 	// And a push, later still, the third.
 	srv.Rotate("ghs_third")
@@ -77,25 +77,12 @@ func TestTokenSourceRotatedBetweenCalls(t *testing.T) {
 	if got := strings.TrimSpace(gitIn(t, bare, "rev-parse", "refs/heads/gitwave/rollback-web")); got != sha {
 		t.Errorf("upstream branch at %s, want the pushed revert %s", got, sha)
 	}
-	assertOnly(t, srv.Passwords(), "ghs_third")
+	srv.ExpectOnly(t, "ghs_third")
 	if ts.issued < 3 {
 		t.Errorf("token source asked %d times for a clone, a fetch and a push", ts.issued)
 	}
 	for _, token := range []string{"ghs_first", "ghs_second", "ghs_third"} {
 		assertNotOnDisk(t, cache, token)
-	}
-}
-
-// assertOnly fails unless the server saw requests, all with token.
-func assertOnly(t *testing.T, seen []string, token string) {
-	t.Helper()
-	if len(seen) == 0 {
-		t.Fatal("the server saw no request")
-	}
-	for _, pw := range seen {
-		if pw != token {
-			t.Errorf("server saw password %q, want only %q", pw, token)
-		}
 	}
 }
 

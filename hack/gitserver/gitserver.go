@@ -88,3 +88,18 @@ func (s *Server) Passwords() []string {
 	s.seen = nil
 	return got
 }
+
+// ExpectOnly fails the test unless requests came since the last call (of
+// Passwords or ExpectOnly) and every one of them carried token.
+func (s *Server) ExpectOnly(t testing.TB, token string) {
+	t.Helper()
+	seen := s.Passwords()
+	if len(seen) == 0 {
+		t.Fatal("the server saw no request")
+	}
+	for _, pw := range seen {
+		if pw != token {
+			t.Errorf("server saw password %q, want only %q", pw, token)
+		}
+	}
+}
