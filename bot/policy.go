@@ -83,17 +83,9 @@ func checkChange(pol *policies.Policy, s policies.Subject, rep *planner.Report, 
 		subject: s, brokenBy: pol.Err()}
 	for i := range rep.Apps {
 		d := &rep.Apps[i]
-		var touching []string
-		if (d.After != nil || d.Before != nil) && own {
-			deps := rep.Dependencies(d)
-			for _, f := range files {
-				if planner.Touches(deps, []string{f}) {
-					touching = append(touching, f)
-				}
-			}
-		}
-		if len(touching) == 0 {
-			touching = files
+		touching := files
+		if own {
+			touching = rep.FilesRead(d, files)
 		}
 		v := pol.CheckChange(s, inRepo(repo, touching, own))
 		pr.perApp[d.App], pr.denied[d.App] = verdictCell(v), !v.Allowed

@@ -154,6 +154,25 @@ func (r *Report) Dependencies(d *AppDiff) []string {
 	return []string{"."}
 }
 
+// FilesRead returns the files among changed that the app of d reads (at
+// the head, or at the base for a removed app), or all of changed when it
+// reads none of them: what a policy asks about for that app.
+func (r *Report) FilesRead(d *AppDiff, changed []string) []string {
+	var read []string
+	if d.After != nil || d.Before != nil {
+		deps := r.Dependencies(d)
+		for _, f := range changed {
+			if Touches(deps, []string{f}) {
+				read = append(read, f)
+			}
+		}
+	}
+	if len(read) == 0 {
+		return changed
+	}
+	return read
+}
+
 // appPair is one app key with its app at each revision; either may be nil.
 type appPair struct {
 	key           AppKey

@@ -41,7 +41,7 @@ func (d *demo) offlineDiff(ctx context.Context) error {
 	}
 	fmt.Printf("gitwave diff --repo %s --base main --head pr/1 (clusters from the repository's cluster Secrets)\n", d.repo.Dir)
 	authors := []policies.Subject{{Login: "carol", Groups: []string{"acme/platform"}}, {Login: "bob", Groups: []string{"acme/payment-team"}}}
-	printOfflineReport(rep, base, head, d.repo.Changed, pol, authors)
+	printOfflineReport(rep, d.repo.Changed, pol, authors)
 	return nil
 }
 
@@ -76,7 +76,7 @@ func loadPolicy(src planner.Source) (*policies.Policy, error) {
 // printOfflineReport prints each app the change touches with its object
 // diffs (each cut to diffLinesShown lines) and, per author, the policy's
 // verdict on the files of that app the change touches.
-func printOfflineReport(rep *planner.Report, base, head planner.Source, changed []string, pol *policies.Policy, authors []policies.Subject) {
+func printOfflineReport(rep *planner.Report, changed []string, pol *policies.Policy, authors []policies.Subject) {
 	unchanged := 0
 	for i := range rep.Apps {
 		a := &rep.Apps[i]
@@ -98,35 +98,12 @@ func printOfflineReport(rep *planner.Report, base, head planner.Source, changed 
 				fmt.Printf("    %s %s (%s, wave %d)\n", ch.Action, ch.Key, ch.Phase, ch.Wave)
 			}
 		}
-		files := appFiles(a, base, head, changed)
+		files := rep.FilesRead(a, changed)
 		for _, s := range authors {
 			fmt.Printf("    policy: %s (%s) %s\n", s.Login, strings.Join(s.Groups, ", "), verdictLine(pol.CheckChange(s, files)))
 		}
 	}
 	fmt.Printf("\n  %d other app(s) rendered unchanged; %d problem(s) in the repository\n", unchanged, len(rep.Errors))
-}
-
-// appFiles are the changed files an app reads (all of them when it reads
-// none, as the bot decides its Policy column).
-func appFiles(a *planner.AppDiff, base, head planner.Source, changed []string) []string {
-	app, src := a.After, head
-	if app == nil {
-		app, src = a.Before, base
-	}
-	if app == nil {
-		return changed
-	}
-	deps := planner.Dependencies(src, app)
-	var files []string
-	for _, f := range changed {
-		if planner.Touches(deps, []string{f}) {
-			files = append(files, f)
-		}
-	}
-	if len(files) == 0 {
-		return changed
-	}
-	return files
 }
 
 // verdictLine is a policy verdict in one line: may make the change, or
