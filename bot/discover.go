@@ -67,16 +67,7 @@ func (b *Bot) revisionAt(ctx context.Context, t *task, co *checkout, rev string)
 	if r := t.revs.get(co.repo, sha); r != nil {
 		return r, nil
 	}
-	src, err := co.source(ctx, sha)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.planner.DiscoverRevision(ctx, src, nil)
-	if err != nil {
-		return nil, err
-	}
-	t.revs.put(co.repo, r)
-	return r, nil
+	return b.discoverSibling(ctx, t, co, sha, nil)
 }
 
 // diffAt diffs co's repository from base to head (full SHAs), discovering
@@ -116,7 +107,7 @@ func (b *Bot) diffAt(ctx context.Context, t *task, co *checkout, base, head stri
 }
 
 // discoverSibling discovers co's repository at sha, reading other
-// repositories as sibling did, and keeps it for t.
+// repositories as sibling did (nil: afresh), and keeps it for t.
 func (b *Bot) discoverSibling(ctx context.Context, t *task, co *checkout, sha string, sibling *planner.Revision) (*planner.Revision, error) {
 	src, err := co.source(ctx, sha)
 	if err != nil {
