@@ -33,27 +33,13 @@ func (c *commitTree) HasSymlinks() bool {
 // chart's values.yaml and env/NAME.yaml, missing or not, and a parameter x
 // from its list element.
 func helmAppSet(elems ...string) string {
-	return `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: {name: web}
-spec:
-  generators:
-  - list:
-      elements:
-` + strings.Join(elems, "\n") + `
-  template:
-    metadata: {name: '{{name}}'}
-    spec:
-      project: default
-      source:
-        repoURL: ` + repoURL + `
+	return webAppSet(elems, `
+        repoURL: `+repoURL+`
         path: 'apps/{{name}}'
         helm:
           ignoreMissingValueFiles: true
           valueFiles: [values.yaml, '../../env/{{name}}.yaml']
-          parameters: [{name: p, value: '{{x}}'}]
-      destination: {server: https://staging.internal:6443, namespace: '{{name}}'}
-`
+          parameters: [{name: p, value: '{{x}}'}]`)
 }
 
 const helmChartYAML = "apiVersion: v2\nname: web\nversion: 0.1.0\n"

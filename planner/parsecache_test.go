@@ -76,6 +76,13 @@ func listAppSet(names ...string) string {
 	for _, n := range names {
 		elems = append(elems, "      - name: "+n)
 	}
+	return webAppSet(elems, " {repoURL: "+repoURL+", path: 'apps/{{name}}'}")
+}
+
+// webAppSet is the ApplicationSet web over the list elements elems (YAML
+// lines), each app reading source (the text after "source:") into the
+// namespace of its name on staging.
+func webAppSet(elems []string, source string) string {
 	return `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
 metadata: {name: web}
@@ -88,7 +95,7 @@ spec:
     metadata: {name: '{{name}}'}
     spec:
       project: default
-      source: {repoURL: ` + repoURL + `, path: 'apps/{{name}}'}
+      source:` + source + `
       destination: {server: https://staging.internal:6443, namespace: '{{name}}'}
 `
 }
