@@ -85,7 +85,8 @@ func TestNoReadBeforeApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := changedCount(d); n != 1 || change(t, d, "cm-0").Action != planner.ActionChanged {
+	added, changed, removed := d.Counts()
+	if n := added + changed + removed; n != 1 || change(t, d, "cm-0").Action != planner.ActionChanged {
 		t.Errorf("diff: %d objects changed (%s), want cm-0 alone", n, d.Status)
 	}
 	checkRequests(t, "diff", log.take(), paths, "PATCH dryRun")
@@ -116,17 +117,6 @@ func checkRequests(t *testing.T, what string, lines []string, paths map[string]b
 		}
 	}
 	t.Logf("%s: %d requests for %d objects", what, len(lines), len(paths))
-}
-
-// changedCount counts the changes of d that are not unchanged.
-func changedCount(d *planner.AppDiff) int {
-	n := 0
-	for _, c := range d.Changes {
-		if c.Action != planner.ActionUnchanged {
-			n++
-		}
-	}
-	return n
 }
 
 // TestSyncWithNamespacedPermissions: gitwave registered with a Role in one
@@ -171,7 +161,8 @@ func TestSyncWithNamespacedPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := changedCount(d); n != 1 || change(t, d, "a").Action != planner.ActionChanged {
+	added, changed, removed := d.Counts()
+	if n := added + changed + removed; n != 1 || change(t, d, "a").Action != planner.ActionChanged {
 		t.Errorf("diff: %d objects changed (%s), want ConfigMap a alone", n, d.Status)
 	}
 }

@@ -115,7 +115,8 @@ func (b *bench) diffFigure(ctx context.Context) (*comparison, error) {
 			return nil, err
 		}
 		gitwaveCPU := b.cpu.since(cpu)
-		if n := changedObjects(d); n != c.changed {
+		added, changed, removed := d.Counts()
+		if n := added + changed + removed; n != c.changed {
 			return nil, fmt.Errorf("gitwave diff run %d: %d objects differ (%s), want the %d edited", i+1, n, d.Status, c.changed)
 		}
 		requests := b.manager.Requests() - before
@@ -135,15 +136,4 @@ func (b *bench) diffFigure(ctx context.Context) (*comparison, error) {
 		logf("diff run %d: kubectl %.2f s (%d requests; %s); %d objects differ", i+1, kTook.Seconds(), kRequests, b.cpu.since(cpu), n)
 	}
 	return c, nil
-}
-
-// changedObjects counts the objects of d that are not unchanged.
-func changedObjects(d *planner.AppDiff) int {
-	n := 0
-	for _, ch := range d.Changes {
-		if ch.Action != planner.ActionUnchanged {
-			n++
-		}
-	}
-	return n
 }
