@@ -144,8 +144,13 @@ func (t *Tree) withChanges(commit string, removed []string, added map[string]*en
 			n.remove(p, owned)
 		}
 	}
+	linkFree := t.symlinks.Load() == 1
 	for p, e := range added {
 		n.addOwned(p, e, owned)
+		linkFree = linkFree && e.kind != kindSymlink
+	}
+	if linkFree {
+		n.symlinks.Store(1) // removing paths adds no symlink
 	}
 	for dir := range owned {
 		if kids, ok := n.children[dir]; ok {

@@ -6,19 +6,25 @@ import (
 )
 
 // TestTreeHasSymlinks checks that a tree reports a symlink once one is
-// committed, and none before.
+// committed, and none before or after, each tree read in commit order and
+// so derived from the one before (whose answer it may take over).
 func TestTreeHasSymlinks(t *testing.T) {
-	up, first, _ := twoRevisions(t)
+	up, first, second := twoRevisions(t)
 	up.symlink("web/values.yaml", "apps/values-link.yaml")
 	third := up.commit("link")
+	up.write(map[string]string{"apps/values-link.yaml": "", "apps/web/values.yaml": "replicas: 4\n"})
+	fourth := up.commit("unlink")
 	repo := up.open(t)
-	for rev, want := range map[string]bool{first: false, third: true} {
-		tree, err := repo.Tree(testContext(t), rev)
+	for _, c := range []struct {
+		rev  string
+		want bool
+	}{{first, false}, {second, false}, {third, true}, {fourth, false}} {
+		tree, err := repo.Tree(testContext(t), c.rev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := tree.HasSymlinks(); got != want {
-			t.Errorf("HasSymlinks at %s = %v, want %v", rev, got, want)
+		if got := tree.HasSymlinks(); got != c.want {
+			t.Errorf("HasSymlinks at %s = %v, want %v", c.rev, got, c.want)
 		}
 	}
 }

@@ -57,10 +57,14 @@ type symlinkFree interface {
 	HasSymlinks() bool
 }
 
-// carryDependencies decides, from base's dependency index alone, that
-// after, the same app as before (sameApp), is untouched by changed, and
-// then records its dependencies in head's index. It reports false when it
-// cannot decide; the caller then works out head's dependencies.
+// carryDependencies decides, from base's dependency index alone, which of
+// pairs changed leaves untouched: out[i] is set for each pair i that same
+// marks (the same app at both revisions, see sameApp) and whose
+// dependencies base's index knows and changed does not touch. Their
+// dependencies are then recorded in head's index. A pair left false is
+// one it cannot decide; the caller then works out head's dependencies.
+// Each index is locked once for the whole batch: every app of a large
+// repository passes through here on every diff.
 //
 // Why base's dependencies decide: every file the index reads to work out
 // an app's dependencies lies under one of them (a Chart.yaml or a
@@ -69,30 +73,53 @@ type symlinkFree interface {
 // holds a symlink through which a path could name another file, the head
 // reads the same files with the same content and lists the same
 // dependencies, which the change does not touch either.
-func carryDependencies(base, head *Revision, before, after *App, changed []string) bool {
+func carryDependencies(base, head *Revision, pairs []appPair, same []bool, changed []string, out []bool) {
 	bx, hx := base.depIndex(), head.depIndex()
 	if !bx.symlinkFree() || !hx.symlinkFree() || bx.servedURL != hx.servedURL {
-		return false
+		return
 	}
-	id, ok := sourcesIDOf(&after.Spec)
-	if !ok {
-		return false
-	}
-	deps, ok := bx.known(id)
-	if !ok {
-		if bid, ok := sourcesIDOf(&before.Spec); !ok || bid != id {
-			return false
-		}
-		deps, ok = bx.sourceDependencies(before)
-		if !ok {
-			return false
+	ids := make([]sourcesID, len(pairs))
+	deps := make([][]string, len(pairs))
+	known := make([]bool, len(pairs))
+	bx.mu.Lock()
+	for i, pr := range pairs {
+		if same[i] {
+			var ok bool
+			if ids[i], ok = sourcesIDOf(&pr.after.Spec); ok {
+				deps[i], known[i] = bx.bySpec[ids[i]]
+			}
 		}
 	}
-	if Touches(deps, changed) || touchesFile(after.File, changed) {
-		return false
+	bx.mu.Unlock()
+	carried := 0
+	for i, pr := range pairs {
+		if !same[i] || ids[i] == (sourcesID{}) {
+			continue
+		}
+		if !known[i] {
+			var ok bool
+			if bid, _ := sourcesIDOf(&pr.before.Spec); bid != ids[i] {
+				continue
+			}
+			if deps[i], ok = bx.sourceDependencies(pr.before); !ok {
+				continue
+			}
+		}
+		if !Touches(deps[i], changed) && !touchesFile(pr.after.File, changed) {
+			out[i] = true
+			carried++
+		}
 	}
-	hx.remember(id, deps)
-	return true
+	hx.mu.Lock()
+	defer hx.mu.Unlock()
+	if len(hx.bySpec) == 0 || len(hx.bySpec)+carried > maxSpecIDs {
+		hx.bySpec = make(map[sourcesID][]string, carried)
+	}
+	for i, carry := range out {
+		if carry {
+			hx.bySpec[ids[i]] = deps[i]
+		}
+	}
 }
 
 // symlinkFree reports whether the index's repository is known to hold no

@@ -60,6 +60,9 @@ type Inventory struct {
 	// reader reads the sources of this inventory's apps; its fetches are
 	// shared by every Plan of the inventory.
 	reader *sourceReader
+	// readsTree is set when discovery read the tree beyond its scan: an
+	// ApplicationSet with a git generator.
+	readsTree bool
 }
 
 // Planner turns a repository into apps, objects and change sets. The zero
@@ -110,6 +113,11 @@ func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*
 	if err != nil {
 		return nil, fmt.Errorf("scan repository: %w", err)
 	}
+	if inv := p.inventories.unchanged(sc, src, p.Limits, rd); inv != nil {
+		p.inventories.put(src, p.Limits, rd, inv)
+		return inv, ctx.Err()
+	}
+	sc = sc.clone() // discovery may change what it found
 	inv := &Inventory{Errors: sc.Errors, rendered: map[AppKey]renderOutput{}, reader: rd}
 	inv.Clusters, inv.Errors = mergeClusters(src.Clusters, sc.Clusters, inv.Errors)
 	for _, m := range sc.Manifests {
@@ -253,6 +261,7 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			return
 		}
 		set.File, set.Line = m.File, m.Line
+		d.inv.readsTree = d.inv.readsTree || readsRepo(set.Spec.Generators)
 		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
 			Revision: d.src.Revision, Branch: d.src.Branch, Repositories: d.src.Repositories,
 			GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits, reader: d.inv.reader})

@@ -3,6 +3,7 @@ package planner
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -43,7 +44,12 @@ func cacheableSource(src Source) bool {
 // under the same URL, revision and branch, with the same Repositories,
 // configuration and clusters.
 func sameDiscovery(a, b Source) bool {
-	return a.Repo == b.Repo && a.RepoURL == b.RepoURL && a.Revision == b.Revision && a.Branch == b.Branch &&
+	return a.Repo == b.Repo && a.Revision == b.Revision && sameSettings(a, b)
+}
+
+// sameSettings is sameDiscovery without the tree and the revision.
+func sameSettings(a, b Source) bool {
+	return a.RepoURL == b.RepoURL && a.Branch == b.Branch &&
 		(a.Repositories == nil && b.Repositories == nil || sameRepositories(a.Repositories, b.Repositories)) &&
 		reflect.DeepEqual(a.Config, b.Config) && reflect.DeepEqual(a.Clusters, b.Clusters)
 }
@@ -63,6 +69,59 @@ func (c *inventoryCache) get(src Source, limits Limits, rd *sourceReader) *Inven
 		}
 	}
 	return nil
+}
+
+// unchanged returns a copy of the inventory kept for the commit whose
+// scan sc equals (scan.unchangedSince), reading through rd, when
+// discovering src gives the same inventory: the change between the two
+// commits touched no file that declares apps or clusters or mentions an
+// Application, and the kept discovery read nothing else of its tree (no
+// git generator) and no app pins its commit as a targetRevision (at src's
+// revision such a source would read another revision). Nil otherwise.
+func (c *inventoryCache) unchanged(sc *scan, src Source, limits Limits, rd *sourceReader) *Inventory {
+	if sc.unchangedSince == "" || !cacheableSource(src) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		ct, _ := e.src.Repo.(CommitTree)
+		if ct == nil || ct.Commit() != sc.unchangedSince || !sameSettings(e.src, src) || !reflect.DeepEqual(e.limits, limits) ||
+			e.inv.readsTree || pinsRevision(e.inv.Apps, e.src.Revision, src.Revision) {
+			continue
+		}
+		return e.inv.handOut(rd)
+	}
+	return nil
+}
+
+// pinsRevision reports whether a source of one of apps names one of revs
+// as its targetRevision, which reads the served tree at that revision only.
+func pinsRevision(apps []*App, revs ...string) bool {
+	for _, a := range apps {
+		if a.Spec.Source != nil && pinsOne(a.Spec.Source.TargetRevision, revs) {
+			return true
+		}
+		for i := range a.Spec.Sources {
+			if pinsOne(a.Spec.Sources[i].TargetRevision, revs) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func pinsOne(targetRevision string, revs []string) bool {
+	rev := strings.TrimSpace(targetRevision)
+	if rev == "" || rev == "HEAD" {
+		return false
+	}
+	for _, r := range revs {
+		if r != "" && strings.EqualFold(rev, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // put keeps inv, discovered from src through rd, when it depends on
@@ -90,5 +149,5 @@ func (c *inventoryCache) put(src Source, limits Limits, rd *sourceReader, inv *I
 // be changed.
 func (inv *Inventory) handOut(rd *sourceReader) *Inventory {
 	return &Inventory{Apps: slices.Clip(inv.Apps), Clusters: slices.Clip(inv.Clusters), Errors: slices.Clip(inv.Errors),
-		Files: slices.Clip(inv.Files), rendered: map[AppKey]renderOutput{}, reader: rd}
+		Files: slices.Clip(inv.Files), rendered: map[AppKey]renderOutput{}, reader: rd, readsTree: inv.readsTree}
 }

@@ -115,9 +115,9 @@ func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptio
 	results := make([]AppDiff, len(pairs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp0(opts.Concurrency, runtime.GOMAXPROCS(0)))
-	sameClusters := map[string]bool{}
+	skip := untouchedPairs(base, head, pairs, opts.Changed)
 	for i, pr := range pairs {
-		if untouched(base, head, pr, opts.Changed, sameClusters) {
+		if skip[i] {
 			continue // no Status: the report leaves it out
 		}
 		g.Go(func() error {
@@ -180,6 +180,15 @@ type appPair struct {
 }
 
 func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
+	if sameApps(base.Apps, head.Apps) {
+		out := make([]appPair, 0, len(head.Apps))
+		for _, a := range head.Apps {
+			if keep(a, opts) {
+				out = append(out, appPair{key: a.Key(), before: a, after: a})
+			}
+		}
+		return out
+	}
 	idx := make(map[AppKey]*appPair, len(head.Apps))
 	keys := make([]AppKey, 0, len(head.Apps))
 	add := func(a *App, after bool) {
@@ -211,25 +220,54 @@ func pairApps(base, head *Inventory, opts DiffOptions) []appPair {
 	return out
 }
 
+// sameApps reports whether a and b are one list of apps, as the
+// inventories of two commits are when the change between them touched
+// nothing discovery reads (see inventoryCache.unchanged).
+func sameApps(a, b []*App) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
+}
+
 func keep(a *App, opts DiffOptions) bool {
 	return (len(opts.Apps) == 0 || slices.Contains(opts.Apps, a.Name)) &&
 		(len(opts.Clusters) == 0 || slices.Contains(opts.Clusters, a.Cluster.Name))
 }
 
-// untouched reports, without rendering or reading files, that the change
-// leaves the app of pr alone: the same Application at both revisions whose
-// dependencies, as the base revision's index knows them, the change does
-// not touch. It is the cheap half of diffPair's test, run for every app
-// before any goroutine starts; false means diffPair decides.
+// untouchedPairs reports, without rendering or reading files, which of
+// pairs the change leaves alone: the same Application at both revisions
+// whose dependencies, as the base revision's index knows them, the change
+// does not touch. It is the cheap half of diffPair's test, run for every
+// app before any render starts; false means diffPair decides.
+func untouchedPairs(base, head *Revision, pairs []appPair, changed []string) []bool {
+	out := make([]bool, len(pairs))
+	if changed == nil {
+		return out
+	}
+	same := make([]bool, len(pairs))
+	sameClusters := map[string]bool{}
+	for i, pr := range pairs {
+		same[i] = sameAtBoth(pr, sameClusters)
+	}
+	carryDependencies(base, head, pairs, same, changed, out)
+	return out
+}
+
+// sameAtBoth reports whether pr holds the same Application at both
+// revisions as far as its rendering goes: one App (two inventories that
+// share their apps), or two with the same wave, cluster and spec.
 //
 // sameClusters remembers, by cluster name and servers, whether the cluster
 // is the same at both revisions: within one inventory every app on a
 // cluster holds that cluster's one definition (a name and a server name
 // one: the in-cluster placeholder takes a name only when no configured
 // cluster has its server), so one comparison a cluster does.
-func untouched(base, head *Revision, pr appPair, changed []string, sameClusters map[string]bool) bool {
-	if pr.before == nil || pr.after == nil || changed == nil || pr.before.Wave != pr.after.Wave ||
-		pr.before.Cluster.Name != pr.after.Cluster.Name {
+func sameAtBoth(pr appPair, sameClusters map[string]bool) bool {
+	if pr.before == nil || pr.after == nil {
+		return false
+	}
+	if pr.before == pr.after {
+		return true
+	}
+	if pr.before.Wave != pr.after.Wave || pr.before.Cluster.Name != pr.after.Cluster.Name {
 		return false
 	}
 	key := pr.after.Cluster.Name + "\x00" + pr.before.Cluster.Server + "\x00" + pr.after.Cluster.Server
@@ -238,8 +276,7 @@ func untouched(base, head *Revision, pr appPair, changed []string, sameClusters 
 		same = sameCluster(&pr.before.Cluster, &pr.after.Cluster)
 		sameClusters[key] = same
 	}
-	return same && sharedSpec(&pr.before.Spec, &pr.after.Spec) &&
-		carryDependencies(base, head, pr.before, pr.after, changed)
+	return same && sharedSpec(&pr.before.Spec, &pr.after.Spec)
 }
 
 // diffPair renders one app at both revisions when the change affects it.

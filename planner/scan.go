@@ -47,6 +47,12 @@ type scan struct {
 	// Errors are the files that could not be read or parsed.
 	Errors []error
 
+	// unchangedSince names the commit whose scan this one equals: it was
+	// derived from that commit's scan, and the changed paths added,
+	// removed and changed nothing in it.
+	unchangedSince string
+	// same is set by spliceScan when the spliced scan equals its base.
+	same bool
 	// incomplete is set when a file or folder could not be read: such a
 	// scan is not kept (see Planner.scanTree).
 	incomplete bool
@@ -192,10 +198,15 @@ func cleanRelative(p string) bool {
 	if p == "" || p[0] == '/' || p[len(p)-1] == '/' {
 		return false
 	}
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "" || seg == "." || seg == ".." {
+	start := 0 // a byte loop: every app's dependencies pass through here
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		if seg := p[start:i]; seg == "" || seg == "." || seg == ".." {
 			return false
 		}
+		start = i + 1
 	}
 	return true
 }

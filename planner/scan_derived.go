@@ -38,7 +38,11 @@ func (p *Planner) derivedScan(repo fs.FS, cfg RepoConfig, scope string) (*scan, 
 			return nil, false
 		}
 	}
-	return spliceScan(base, repo, cfg, changed, &p.parses)
+	sc, ok := spliceScan(base, repo, cfg, changed, &p.parses)
+	if ok && sc.same {
+		sc.unchangedSince = from
+	}
+	return sc, ok
 }
 
 // spliceScan is base with what it found in the changed paths replaced by
@@ -59,13 +63,21 @@ func spliceScan(base *scan, repo fs.FS, cfg RepoConfig, changed []string, cache 
 	if added.incomplete {
 		return nil, false
 	}
-	return &scan{
+	out := &scan{
 		Manifests: spliceByFile(base.Manifests, added.Manifests, gone, func(m manifest) string { return m.File }),
 		Clusters:  spliceByFile(base.Clusters, added.Clusters, gone, func(c Cluster) string { return c.Source }),
 		ArgoFiles: spliceByFile(base.ArgoFiles, added.ArgoFiles, gone, func(f string) string { return f }),
 		Errors:    spliceByFile(base.Errors, added.Errors, gone, func(e error) string { return e.(*RenderError).File }),
 		cost:      base.cost + added.cost,
-	}, true
+	}
+	// Nothing scanned again found anything, and nothing found before is gone.
+	out.same = added.found() == 0 && out.found() == base.found()
+	return out, true
+}
+
+// found counts what the scan found.
+func (s *scan) found() int {
+	return len(s.Manifests) + len(s.Clusters) + len(s.ArgoFiles) + len(s.Errors)
 }
 
 // walked reports whether scanRepo's walk meets file f of repo and scans

@@ -16,8 +16,8 @@ type CommitTree interface {
 	Commit() string
 }
 
-// scanTree scans repo, or returns a copy of an earlier scan of the same
-// commit with the same configuration.
+// scanTree scans repo, or returns the scan kept for the same commit with
+// the same configuration, which callers must not change (see clone).
 func (p *Planner) scanTree(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
 	ct, ok := repo.(CommitTree)
 	if !ok || ct.Commit() == "" {
@@ -42,7 +42,7 @@ func (p *Planner) scanTree(ctx context.Context, repo fs.FS, cfg RepoConfig) (*sc
 		// reports why.
 		return scanRepo(ctx, repo, cfg, &p.parses)
 	}
-	return sc.clone(), nil
+	return sc, nil
 }
 
 // treeScanKey is the parse cache key of the scan of commit's tree with
@@ -53,7 +53,7 @@ func treeScanKey(commit, scope string) string {
 
 // clone returns a copy of s that discovery may change without changing s.
 func (s *scan) clone() *scan {
-	out := &scan{ArgoFiles: slices.Clone(s.ArgoFiles), cost: s.cost, incomplete: s.incomplete}
+	out := &scan{ArgoFiles: slices.Clone(s.ArgoFiles), cost: s.cost, incomplete: s.incomplete, unchangedSince: s.unchangedSince}
 	out.Manifests = make([]manifest, len(s.Manifests))
 	for i, m := range s.Manifests {
 		m.Obj = m.Obj.DeepCopy()
