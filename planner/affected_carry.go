@@ -3,6 +3,7 @@ package planner
 import (
 	"io/fs"
 	"reflect"
+	"runtime"
 	"sync"
 )
 
@@ -91,21 +92,10 @@ func carryDependencies(base, head *Revision, pairs []appPair, same []bool, chang
 		}
 	}
 	bx.mu.Unlock()
+	bx.workOut(pairs, same, ids, deps, known)
 	carried := 0
 	for i, pr := range pairs {
-		if !same[i] || ids[i] == (sourcesID{}) {
-			continue
-		}
-		if !known[i] {
-			var ok bool
-			if bid, _ := sourcesIDOf(&pr.before.Spec); bid != ids[i] {
-				continue
-			}
-			if deps[i], ok = bx.sourceDependencies(pr.before); !ok {
-				continue
-			}
-		}
-		if !Touches(deps[i], changed) && !touchesFile(pr.after.File, changed) {
+		if known[i] && !Touches(deps[i], changed) && !touchesFile(pr.after.File, changed) {
 			out[i] = true
 			carried++
 		}
@@ -121,6 +111,36 @@ func carryDependencies(base, head *Revision, pairs []appPair, same []bool, chang
 		}
 	}
 }
+
+// workOut fills in deps[i] and sets known[i] for each pair i that same
+// marks and whose base side holds the sources ids[i] names, when the index
+// did not know them yet: a cold index (the first diff against a commit)
+// parses every app's charts and kustomizations, in chunks side by side.
+func (x *dependencyIndex) workOut(pairs []appPair, same []bool, ids []sourcesID, deps [][]string, known []bool) {
+	var todo []int
+	for i, pr := range pairs {
+		if same[i] && !known[i] && ids[i] != (sourcesID{}) {
+			if bid, _ := sourcesIDOf(&pr.before.Spec); bid == ids[i] {
+				todo = append(todo, i)
+			}
+		}
+	}
+	n := max(1, min(runtime.GOMAXPROCS(0), len(todo)/workOutChunk))
+	size := (len(todo) + n - 1) / n
+	var wg sync.WaitGroup
+	for start := 0; start < len(todo); start += size {
+		wg.Go(func() {
+			for _, i := range todo[start:min(start+size, len(todo))] {
+				deps[i], known[i] = x.sourceDependencies(pairs[i].before)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// workOutChunk is the fewest apps worth a goroutine of their own in
+// workOut.
+const workOutChunk = 64
 
 // symlinkFree reports whether the index's repository is known to hold no
 // symlink; computed once.

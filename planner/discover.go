@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Source is a repository at one revision, with what the planner needs to
@@ -132,6 +135,7 @@ func (p *Planner) discover(ctx context.Context, rd *sourceReader, src Source) (*
 	d := &discovery{p: p, src: src, inv: inv, clusters: inv.Clusters, argoFiles: sc.ArgoFiles, seen: make(map[AppKey]*App, hint)}
 	roots := p.rootManifests(sc, src, inv.reader)
 	slices.SortStableFunc(roots, func(x, y manifest) int { return manifestWave(x) - manifestWave(y) })
+	d.warmExpansions(ctx, roots)
 	for _, m := range roots {
 		d.expandManifest(ctx, m, "", nil, nil)
 	}
@@ -260,12 +264,8 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 			d.fail(fileErr(m.File, m.Line, err))
 			return
 		}
-		set.File, set.Line = m.File, m.Line
 		d.inv.readsTree = d.inv.readsTree || readsRepo(set.Spec.Generators)
-		apps, err = d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
-			Revision: d.src.Revision, Branch: d.src.Branch, Repositories: d.src.Repositories,
-			GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits, reader: d.inv.reader})
-		if err != nil {
+		if apps, err = d.expandSet(ctx, set, m); err != nil {
 			d.fail(err)
 			return
 		}
@@ -286,6 +286,43 @@ func (d *discovery) expandManifest(ctx context.Context, m manifest, parent strin
 		}
 		d.addApp(ctx, &apps[i], m, by, ancestors, order)
 	}
+}
+
+// expandSet expands set, declared by m, through the Planner's cache.
+func (d *discovery) expandSet(ctx context.Context, set *ApplicationSet, m manifest) ([]Application, error) {
+	set.File, set.Line = m.File, m.Line
+	return d.p.expansions.expand(ctx, set, ExpandOptions{Clusters: d.clusters, Repo: d.src.Repo, RepoURL: d.src.RepoURL,
+		Revision: d.src.Revision, Branch: d.src.Branch, Repositories: d.src.Repositories,
+		GitFileGlobbing: d.src.Config.GitFileGlobbing, Limits: d.p.Limits, reader: d.inv.reader})
+}
+
+// warmExpansions expands the root ApplicationSets that the cache keeps
+// (those without a git generator) side by side, so that the walk in wave
+// order, which adds their apps one set after another, finds each expanded:
+// a repository of many sets is expanded in the time of the largest few.
+func (d *discovery) warmExpansions(ctx context.Context, roots []manifest) {
+	var sets []*ApplicationSet
+	var from []manifest
+	for _, m := range roots {
+		if !isArgoKind(m.Obj, "ApplicationSet") {
+			continue
+		}
+		if set, err := d.p.decodeAppSet(m); err == nil && !readsRepo(set.Spec.Generators) {
+			sets, from = append(sets, set), append(from, m)
+		}
+	}
+	if len(sets) < 2 {
+		return
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, set := range sets {
+		g.Go(func() error {
+			_, _ = d.expandSet(ctx, set, from[i]) // the walk reports its errors
+			return nil
+		})
+	}
+	_ = g.Wait()
 }
 
 // addApp binds an Application to its cluster, records it, and, when its

@@ -85,8 +85,7 @@ func (c *inventoryCache) unchanged(sc *scan, src Source, limits Limits, rd *sour
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.entries {
-		ct, _ := e.src.Repo.(CommitTree)
-		if ct == nil || ct.Commit() != sc.unchangedSince || !sameSettings(e.src, src) || !reflect.DeepEqual(e.limits, limits) ||
+		if commitOf(e.src.Repo) != sc.unchangedSince || !sameSettings(e.src, src) || !reflect.DeepEqual(e.limits, limits) ||
 			e.inv.readsTree || pinsRevision(e.inv.Apps, e.src.Revision, src.Revision) {
 			continue
 		}

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"maps"
 	"strings"
 	"testing"
@@ -145,4 +146,38 @@ func reportSummary(rep *Report) string {
 		fmt.Fprintf(&b, "error %s\n", e)
 	}
 	return b.String()
+}
+
+// TestColdDiffDiscoversTheDerivedTreeFromTheOther diffs, with a new
+// Planner as `gitwave diff` does, two commits whose trees one Repo read in
+// turn, the second derived from the first, in both orders (the CLI reads
+// the head first). The derived one must be discovered from the other: its
+// inventory is the other's apps, not a second discovery of every app.
+func TestColdDiffDiscoversTheDerivedTreeFromTheOther(t *testing.T) {
+	files := carryRepo()
+	next := maps.Clone(files)
+	next["apps/a/values.yaml"] = "v: a2\np: none\n"
+	changed := []string{"apps/a/values.yaml"}
+	for _, headFirst := range []bool{false, true} {
+		var base, head fs.FS
+		if headFirst {
+			head = &derivedTree{commitTree: treeAt("c1", next)}
+			base = &derivedTree{commitTree: treeAt("c0", files), from: "c1", changed: changed}
+		} else {
+			base = &derivedTree{commitTree: treeAt("c0", files)}
+			head = &derivedTree{commitTree: treeAt("c1", next), from: "c0", changed: changed}
+		}
+		var p Planner
+		rep, err := p.DiffRevisions(context.Background(), Source{Repo: base, RepoURL: repoURL, Revision: "c0"},
+			Source{Repo: head, RepoURL: repoURL, Revision: "c1"}, DiffOptions{Changed: changed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reportStatuses(rep); len(got) != 1 || got["a"] != AppChanged {
+			t.Errorf("head read first %v: diff lists %v, want a changed", headFirst, got)
+		}
+		if !sameApps(rep.BaseRevision.Inventory.Apps, rep.HeadRevision.Inventory.Apps) {
+			t.Errorf("head read first %v: the derived tree was discovered on its own", headFirst)
+		}
+	}
 }

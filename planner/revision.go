@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -71,6 +72,18 @@ func (p *Planner) discoverPair(ctx context.Context, base, head Source) (*Revisio
 	if sameRepositories(base.Repositories, head.Repositories) {
 		rdBase.memo = rdHead.memo
 	}
+	if first, ok := derivedPair(base.Repo, head.Repo); ok {
+		// One tree's scan and, when the change leaves discovery alone, its
+		// inventory follow from the other's: discover that one first.
+		srcs, rds, invs := [2]Source{base, head}, [2]*sourceReader{rdBase, rdHead}, [2]**Inventory{&invBase, &invHead}
+		for _, i := range []int{first, 1 - first} {
+			var err error
+			if *invs[i], err = p.discover(ctx, rds[i], srcs[i]); err != nil {
+				return nil, nil, err
+			}
+		}
+		return p.NewRevision(base, invBase), p.NewRevision(head, invHead), nil
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
 	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
@@ -78,6 +91,22 @@ func (p *Planner) discoverPair(ctx context.Context, base, head Source) (*Revisio
 		return nil, nil, err
 	}
 	return p.NewRevision(base, invBase), p.NewRevision(head, invHead), nil
+}
+
+// derivedPair reports whether one of two commit trees was derived from the
+// other (see DerivedTree), and which one to discover first: 0 for a, 1 for
+// b.
+func derivedPair(a, b fs.FS) (first int, ok bool) {
+	ca, cb := commitOf(a), commitOf(b)
+	switch {
+	case ca == "" || cb == "" || ca == cb:
+		return 0, false
+	case derivedFrom(b) == ca:
+		return 0, true
+	case derivedFrom(a) == cb:
+		return 1, true
+	}
+	return 0, false
 }
 
 // Plan is Planner.Plan for an app of the revision's Inventory, made once:

@@ -15,6 +15,17 @@ type DerivedTree interface {
 	DerivedFrom() (commit string, changed []string, ok bool)
 }
 
+// derivedFrom returns the commit repo's tree was derived from; "" when it
+// was not.
+func derivedFrom(repo fs.FS) string {
+	if dt, ok := repo.(DerivedTree); ok {
+		if from, _, ok := dt.DerivedFrom(); ok {
+			return from
+		}
+	}
+	return ""
+}
+
 // derivedScan returns the scan of repo worked out from the kept scan of
 // the tree it was derived from, with the changed paths scanned again; false
 // when there is no such scan, or when repo holds a symlink (whose target

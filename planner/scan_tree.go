@@ -16,18 +16,26 @@ type CommitTree interface {
 	Commit() string
 }
 
+// commitOf returns the commit repo's tree belongs to; "" when it names none.
+func commitOf(repo fs.FS) string {
+	if ct, ok := repo.(CommitTree); ok {
+		return ct.Commit()
+	}
+	return ""
+}
+
 // scanTree scans repo, or returns the scan kept for the same commit with
 // the same configuration, which callers must not change (see clone).
 func (p *Planner) scanTree(ctx context.Context, repo fs.FS, cfg RepoConfig) (*scan, error) {
-	ct, ok := repo.(CommitTree)
-	if !ok || ct.Commit() == "" {
+	commit := commitOf(repo)
+	if commit == "" {
 		return scanRepo(ctx, repo, cfg, &p.parses)
 	}
 	scope, err := json.Marshal([][]string{cfg.Exclude, cfg.Apps, cfg.Clusters})
 	if err != nil {
 		return scanRepo(ctx, repo, cfg, &p.parses)
 	}
-	sc := cachedParse(&p.parses, treeScanKey(ct.Commit(), string(scope)), func() (*scan, int64, bool) {
+	sc := cachedParse(&p.parses, treeScanKey(commit, string(scope)), func() (*scan, int64, bool) {
 		if sc, ok := p.derivedScan(repo, cfg, string(scope)); ok {
 			return sc, sc.cost, true
 		}
