@@ -92,7 +92,10 @@ func (r *Repo) treeOf(ctx context.Context, sha string) (*Tree, error) {
 // between them changed, or nil when they differ in too many paths or git
 // fails (the caller then lists the tree in full).
 func (r *Repo) derivedTree(ctx context.Context, near *Tree, sha string) *Tree {
-	out, err := r.git(ctx, "diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", near.commit, sha)
+	// diff, not diff-tree: diff-tree reads the index of a local checkout
+	// (its size is the repository's), and comparing two commits needs none.
+	out, err := r.git(ctx, "diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
+		"--no-abbrev", "--ignore-submodules=none", near.commit, sha, "--")
 	if err != nil {
 		return nil
 	}

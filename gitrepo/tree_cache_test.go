@@ -11,7 +11,8 @@ import (
 // another commit's, which the Repo derives from the first with the paths
 // that differ: it must equal the tree listed in full, for edits, deletions
 // that empty directories, new directories, a file replaced by a
-// directory, a symlink, a mode change, no change, and going back.
+// directory, a symlink, a mode change, no change, going back, and a rename,
+// whatever the repository's diff settings.
 func TestTreeDerivedFromAnotherIsTheListedTree(t *testing.T) {
 	up := newTestRepo(t)
 	up.write(map[string]string{
@@ -28,7 +29,15 @@ func TestTreeDerivedFromAnotherIsTheListedTree(t *testing.T) {
 	}
 	c2 := up.commit("file to directory, symlink, mode")
 	c3 := up.commit("empty")
-	steps := [][2]string{{c0, c1}, {c1, c2}, {c2, c3}, {c3, c0}, {c0, c2}}
+	up.write(map[string]string{"e/f/g.yaml": "", "moved/g.yaml": "g: 1\n"})
+	c4 := up.commit("rename")
+	// Settings a user's repository may hold that change what git diff
+	// prints: the derived tree must not depend on them.
+	for _, kv := range [][2]string{{"diff.renames", "copies"}, {"color.ui", "always"}, {"core.abbrev", "7"},
+		{"diff.ignoreSubmodules", "all"}, {"diff.noprefix", "true"}} {
+		up.git("config", kv[0], kv[1])
+	}
+	steps := [][2]string{{c0, c1}, {c1, c2}, {c2, c3}, {c3, c0}, {c0, c2}, {c3, c4}}
 	for _, s := range steps {
 		from, to := s[0], s[1]
 		derivedRepo, listedRepo := up.open(t), up.open(t)
