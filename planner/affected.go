@@ -77,7 +77,7 @@ func (x *dependencyIndex) sourceDependencies(app *App) ([]string, bool) {
 	if err != nil {
 		return nil, false
 	}
-	deps := x.memo(x.sources, string(key), func() []string { return x.sourceDeps(app, sources) })
+	deps := x.memo(x.sources, string(key), func() []string { return cleanPaths(x.sourceDeps(app, sources)) })
 	if byID {
 		x.remember(id, deps)
 	}
@@ -237,6 +237,39 @@ func kustomizeRefsOf(dir string, data []byte) []string {
 		}
 	}
 	return out
+}
+
+// cleanPaths returns paths with each one cleaned as pathUnder cleans a
+// root ("." for the whole repository), so that touchesClean may compare
+// them as they are.
+func cleanPaths(paths []string) []string {
+	cloned := false
+	for i, p := range paths {
+		if cleanRelative(p) {
+			continue
+		}
+		if p = strings.Trim(path.Clean(p), "/"); p == "" {
+			p = "."
+		}
+		if !cloned {
+			paths, cloned = slices.Clone(paths), true
+		}
+		paths[i] = p
+	}
+	return paths
+}
+
+// touchesClean is Touches for deps and changed both cleaned (cleanPaths):
+// every app's dependencies pass through it on every diff.
+func touchesClean(deps, changed []string) bool {
+	for _, f := range changed {
+		for _, d := range deps {
+			if d == "." || f == d || len(f) > len(d) && f[len(d)] == '/' && f[:len(d)] == d {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Touches reports whether any changed file lies under one of deps.

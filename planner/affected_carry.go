@@ -94,8 +94,16 @@ func carryDependencies(base, head *Revision, pairs []appPair, same []bool, chang
 	bx.mu.Unlock()
 	bx.workOut(pairs, same, ids, deps, known)
 	carried := 0
+	var file string
+	var fileSeen, fileTouched bool // the apps of one ApplicationSet come in a row
 	for i, pr := range pairs {
-		if known[i] && !Touches(deps[i], changed) && !touchesFile(pr.after.File, changed) {
+		if !known[i] || touchesClean(deps[i], changed) {
+			continue
+		}
+		if !fileSeen || pr.after.File != file {
+			file, fileSeen, fileTouched = pr.after.File, true, touchesFile(pr.after.File, changed)
+		}
+		if !fileTouched {
 			out[i] = true
 			carried++
 		}

@@ -223,3 +223,32 @@ func (c *commitTree) BlobID(name string) (string, bool) {
 	}
 	return c.idRepo.BlobID(resolved)
 }
+
+// TestChangedPathsSpelledLooselyNameTheirFiles diffs with changed files as
+// a command line may spell them ("./", doubled slashes): each names the
+// file it cleans to, warm or cold.
+func TestChangedPathsSpelledLooselyNameTheirFiles(t *testing.T) {
+	files := carryRepo()
+	next := maps.Clone(files)
+	next["apps/a/values.yaml"] = "v: a2\np: none\n"
+	next["env/b.yaml"] = "v: b-env-2\n"
+	var p Planner
+	base := Source{Repo: treeAt("c0", files), RepoURL: repoURL}
+	if _, err := p.Discover(context.Background(), base); err != nil {
+		t.Fatal(err)
+	}
+	for _, warm := range []bool{false, true} {
+		planner, b := &p, base
+		if !warm {
+			planner, b = &Planner{}, Source{Repo: plainTree(files), RepoURL: repoURL}
+		}
+		rep, err := planner.DiffRevisions(context.Background(), b, Source{Repo: treeAt("c1", next), RepoURL: repoURL},
+			DiffOptions{Changed: []string{"./apps/a/values.yaml", "env//b.yaml"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reportStatuses(rep); len(got) != 2 || got["a"] != AppChanged || got["b"] != AppChanged {
+			t.Errorf("warm %v: diff lists %v, want a and b changed", warm, got)
+		}
+	}
+}

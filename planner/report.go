@@ -110,6 +110,7 @@ func (p *Planner) DiffRevisions(ctx context.Context, base, head Source, opts Dif
 // its Revision, so the plans stay with the report.
 func (p *Planner) Diff(ctx context.Context, base, head *Revision, opts DiffOptions) (*Report, error) {
 	rep := &Report{Base: base.Source.Revision, Head: head.Source.Revision, BaseRevision: base, HeadRevision: head}
+	opts.Changed = cleanPaths(opts.Changed) // "./apps/x.yaml" from a command line names apps/x.yaml
 	pairs := pairApps(base.Inventory, head.Inventory, opts)
 	appErrs := rep.headErrors(head.Inventory, opts)
 	results := make([]AppDiff, len(pairs))
