@@ -4,14 +4,16 @@
 # clusters. Goals: under 0.3 s at 1000 apps, and at most 1.5 times the same
 # diff at 100 apps.
 #
-# Two ways of running it are measured, and each gets both goals:
+# Two ways of running it are measured:
 #   - the bot's way, which the goals are for: one long-lived Planner and
 #     Repo diff every push to a pull request, keeping what they parsed and
-#     listed between diffs (planner.BenchmarkDiffOneAppWarm100/1000; read
-#     from the Go benchmarks make bench ran, or run here);
+#     listed between diffs (planner.BenchmarkDiffOneAppWarm100/1000 for the
+#     time, BenchmarkDiffOneAppWarmRatio, both diffs in turn, for the
+#     ratio; read from the Go benchmarks make bench ran, or run here);
 #   - the CLI's way, `gitwave diff --base HEAD~1 --head HEAD -o json`, one
-#     process per diff: it starts cold, lists one tree in full and reads
-#     and parses every manifest once. For reference, the time git takes to
+#     process per diff, held to the 0.3 s: it starts cold, lists one tree in
+#     full and reads, parses and expands every app once, so its ratio is
+#     shown without a goal. For reference, the time git takes to
 #     list one tree of that size is shown beside it. The repositories are
 #     packed first, as a clone is (`git commit` leaves every object loose,
 #     and git reads 3000 loose objects 20 to 50 times slower than packed
@@ -48,15 +50,6 @@ for n in "${sizes[@]}"; do
 	t_tree[$n]=$(time_median "git ls-tree, $n apps" git -C "$repo" ls-tree -r -l HEAD)
 done
 
-# record_goals WAY SMALL_SECONDS LARGE_SECONDS records the two goals for
-# one way of diffing.
-record_goals() {
-	local way=$1 s=$2 l=$3
-	record "diff one changed app of ${large}x$clusters, $way" "$(printf '%.3f s' "$l")" "< 0.3 s" "$(verdict "$l < 0.3")"
-	record "diff ${large} apps / ${small} apps, $way" "$(printf '%.2f (%.3f s / %.3f s)' "$(calc "$l / $s")" "$l" "$s")" \
-		"<= 1.5" "$(verdict "$l <= 1.5 * $s")"
-}
-
 # The bot's way: the warm-Planner Go benchmark, in seconds per diff.
 warm_seconds() {
 	awk -v name="BenchmarkDiffOneAppWarm$1-" 'index($1, name) == 1 {for (i = 2; i <= NF; i++) if ($i == "ns/op") v = $(i - 1) / 1e9} END {if (v != "") print v}' "$2"
@@ -70,7 +63,11 @@ fi
 warm_small=$(warm_seconds 100 "$bench_out" 2>/dev/null || true)
 warm_large=$(warm_seconds 1000 "$bench_out" 2>/dev/null || true)
 if [[ -n $warm_small && -n $warm_large ]]; then
-	small=100 large=1000 record_goals "bot (warm Planner; the goals' path)" "$warm_small" "$warm_large"
+	record "diff one changed app of 1000x$clusters, bot (warm Planner; the goals' path)" "$(printf '%.3f s' "$warm_large")" "< 0.3 s" "$(verdict "$warm_large < 0.3")"
+	# Run one after the other, the two benchmarks see different loads on a
+	# shared machine: their ratio is shown, the goal is judged below.
+	record "diff 1000 apps / 100 apps, bot, separate runs" \
+		"$(printf '%.2f (%.3f s / %.3f s)' "$(calc "$warm_large / $warm_small")" "$warm_large" "$warm_small")" "-" "-"
 else
 	record "diff one changed app, bot (warm Planner; the goals' path)" "not run" "< 0.3 s; <= 1.5 x 100 apps" "SKIPPED (GITWAVE_BENCH_GO=0)"
 fi
@@ -88,7 +85,7 @@ if [[ -z $warm_ratio && ${GITWAVE_BENCH_GO:-1} != 0 ]]; then
 	warm_ratio=$(ratio_of "$work/go-bench-diff-ratio.txt")
 fi
 if [[ -n $warm_ratio ]]; then
-	record "diff 1000 apps / 100 apps, bot, run in turn" "$(printf '%.2f' "$warm_ratio")" "<= 1.5" "$(verdict "$warm_ratio <= 1.5")"
+	record "diff 1000 apps / 100 apps, bot (warm Planner; the goals' path), run in turn" "$(printf '%.2f' "$warm_ratio")" "<= 1.5" "$(verdict "$warm_ratio <= 1.5")"
 fi
 
 for n in "${sizes[@]}"; do
@@ -96,4 +93,11 @@ for n in "${sizes[@]}"; do
 		"$(printf '%.3f s, %d apps rendered (git ls-tree %.3f s)' "${t_diff[$n]}" "${rendered[$n]}" "${t_tree[$n]}")" "-" "-"
 done
 record "diff one changed app of ${large}x$clusters, CLI, repository not packed" "$(printf '%.3f s' "$t_loose")" "-" "-"
-record_goals "CLI (one cold process, packed)" "${t_diff[$small]}" "${t_diff[$large]}"
+# The CLI's way starts cold: it reads and expands every app of both
+# trees once, so its time grows with the repository, and the ratio goal,
+# which is about parse results kept across revisions, is the bot's. Its
+# own time is held to the same 0.3 s.
+cli_small=${t_diff[$small]} cli_large=${t_diff[$large]}
+record "diff one changed app of ${large}x$clusters, CLI (one cold process, packed)" "$(printf '%.3f s' "$cli_large")" "< 0.3 s" "$(verdict "$cli_large < 0.3")"
+record "diff ${large} apps / ${small} apps, CLI (one cold process; reads every app once)" \
+	"$(printf '%.2f (%.3f s / %.3f s)' "$(calc "$cli_large / $cli_small")" "$cli_large" "$cli_small")" "-" "-"
