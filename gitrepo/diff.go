@@ -20,7 +20,7 @@ func (r *Repo) ChangedFiles(ctx context.Context, base, head string) ([]string, e
 	if err != nil {
 		return nil, fmt.Errorf("changed files between %s and %s: %w", base, head, err)
 	}
-	out, err := r.git(ctx, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", baseSHA, headSHA, "--")
+	out, err := r.git(ctx, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "-O/dev/null", baseSHA, headSHA, "--")
 	if err != nil {
 		return nil, fmt.Errorf("changed files between %s and %s in %s: %w", base, head, r.loc, err)
 	}

@@ -21,6 +21,9 @@ func TestChangedFiles(t *testing.T) {
 	up.git("checkout", "--quiet", "main")
 	up.write(map[string]string{"README.md": "# demo, on main\n"})
 	up.commit("main moves on")
+	// A diff setting of the user's repository that git diff fails on
+	// when it cannot read the file: the changed files must not depend on it.
+	up.git("config", "diff.orderFile", "missing-order-file")
 	repo := up.open(t)
 
 	mergeBase, err := repo.MergeBase(testContext(t), "main", "feature")

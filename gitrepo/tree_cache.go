@@ -94,8 +94,9 @@ func (r *Repo) treeOf(ctx context.Context, sha string) (*Tree, error) {
 func (r *Repo) derivedTree(ctx context.Context, near *Tree, sha string) *Tree {
 	// diff, not diff-tree: diff-tree reads the index of a local checkout
 	// (its size is the repository's), and comparing two commits needs none.
+	// -O/dev/null: a diff.orderFile that git cannot read fails the diff.
 	out, err := r.git(ctx, "diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
-		"--no-abbrev", "--ignore-submodules=none", near.commit, sha, "--")
+		"--no-abbrev", "--ignore-submodules=none", "-O/dev/null", near.commit, sha, "--")
 	if err != nil {
 		return nil
 	}

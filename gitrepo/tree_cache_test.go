@@ -34,7 +34,7 @@ func TestTreeDerivedFromAnotherIsTheListedTree(t *testing.T) {
 	// Settings a user's repository may hold that change what git diff
 	// prints: the derived tree must not depend on them.
 	for _, kv := range [][2]string{{"diff.renames", "copies"}, {"color.ui", "always"}, {"core.abbrev", "7"},
-		{"diff.ignoreSubmodules", "all"}, {"diff.noprefix", "true"}} {
+		{"diff.ignoreSubmodules", "all"}, {"diff.noprefix", "true"}, {"diff.orderFile", "missing-order-file"}} {
 		up.git("config", kv[0], kv[1])
 	}
 	steps := [][2]string{{c0, c1}, {c1, c2}, {c2, c3}, {c3, c0}, {c0, c2}, {c3, c4}}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // inventoryCacheSize bounds the inventories a Planner keeps: the default
@@ -76,8 +78,10 @@ func (c *inventoryCache) get(src Source, limits Limits, rd *sourceReader) *Inven
 // discovering src gives the same inventory: the change between the two
 // commits touched no file that declares apps or clusters or mentions an
 // Application, and the kept discovery read nothing else of its tree (no
-// git generator) and no app pins its commit as a targetRevision (at src's
-// revision such a source would read another revision). Nil otherwise.
+// git generator) and no app or Application manifest pins its commit as a
+// targetRevision (at src's revision such a source would read another
+// revision; an Application that does not bind still decides, through its
+// path, which manifests are roots). Nil otherwise.
 func (c *inventoryCache) unchanged(sc *scan, src Source, limits Limits, rd *sourceReader) *Inventory {
 	if sc.unchangedSince == "" || !cacheableSource(src) {
 		return nil
@@ -86,7 +90,8 @@ func (c *inventoryCache) unchanged(sc *scan, src Source, limits Limits, rd *sour
 	defer c.mu.Unlock()
 	for _, e := range c.entries {
 		if commitOf(e.src.Repo) != sc.unchangedSince || !sameSettings(e.src, src) || !reflect.DeepEqual(e.limits, limits) ||
-			e.inv.readsTree || pinsRevision(e.inv.Apps, e.src.Revision, src.Revision) {
+			e.inv.readsTree || pinsRevision(e.inv.Apps, e.src.Revision, src.Revision) ||
+			manifestsPin(sc.Manifests, e.src.Revision, src.Revision) {
 			continue
 		}
 		return e.inv.handOut(rd)
@@ -104,6 +109,28 @@ func pinsRevision(apps []*App, revs ...string) bool {
 		for i := range a.Spec.Sources {
 			if pinsOne(a.Spec.Sources[i].TargetRevision, revs) {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// manifestsPin is pinsRevision for the Application manifests of a scan,
+// those that discovery did not make apps of included.
+func manifestsPin(ms []manifest, revs ...string) bool {
+	for _, m := range ms {
+		if !isArgoKind(m.Obj, "Application") {
+			continue
+		}
+		if rev, _, _ := unstructured.NestedString(m.Obj.Object, "spec", "source", "targetRevision"); pinsOne(rev, revs) {
+			return true
+		}
+		sources, _, _ := unstructured.NestedSlice(m.Obj.Object, "spec", "sources")
+		for _, s := range sources {
+			if s, ok := s.(map[string]any); ok {
+				if rev, _, _ := unstructured.NestedString(s, "targetRevision"); pinsOne(rev, revs) {
+					return true
+				}
 			}
 		}
 	}
