@@ -44,6 +44,9 @@ type dependencyIndex struct {
 
 	linksOnce sync.Once
 	noLinks   bool
+	// linkList is what links found, once.
+	linksListOnce sync.Once
+	linkList      []repoLink
 }
 
 func newDependencyIndex(repo fs.FS, servedURL string, parses *parseCache) *dependencyIndex {
@@ -77,7 +80,7 @@ func (x *dependencyIndex) sourceDependencies(app *App) ([]string, bool) {
 	if err != nil {
 		return nil, false
 	}
-	deps := x.memo(x.sources, string(key), func() []string { return cleanPaths(x.sourceDeps(app, sources)) })
+	deps := x.memo(x.sources, string(key), func() []string { return cleanPaths(x.followLinks(x.sourceDeps(app, sources))) })
 	if byID {
 		x.remember(id, deps)
 	}
