@@ -46,6 +46,25 @@ func (a Auth) challenge(w http.ResponseWriter) {
 	http.Error(w, "credentials required", http.StatusUnauthorized)
 }
 
+// credentials returns the credentials a request must carry: read again
+// through Options.ReadAuth when it is set, or else the last ones read.
+func (s *Server) credentials() Auth {
+	if s.opts.ReadAuth == nil {
+		return s.opts.Auth
+	}
+	a, err := s.opts.ReadAuth()
+	if err != nil {
+		msg := err.Error()
+		if prev := s.authErr.Swap(&msg); prev == nil || *prev != msg {
+			s.opts.Logger.Warn("status page: cannot read its credentials; the last ones read still apply", "error", msg)
+		}
+		return *s.auth.Load()
+	}
+	s.authErr.Store(nil)
+	s.auth.Store(&a)
+	return a
+}
+
 func same(got, want string) bool {
 	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
 	return subtle.ConstantTimeCompare(g[:], w[:]) == 1

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gitwave/gitwave/store"
@@ -29,6 +30,11 @@ type Options struct {
 	Store Store
 	// Auth, when it holds credentials, guards every page.
 	Auth Auth
+	// ReadAuth, when set, reads the credentials again on every request,
+	// so that rotated credential files (a mounted Secret) apply without a
+	// restart. A failed read keeps the credentials read last, Auth at
+	// first: the page never opens because a file went missing.
+	ReadAuth func() (Auth, error)
 	// HistoryLimit bounds the syncs an app page lists (default 50).
 	HistoryLimit int
 	// Now is the clock for relative times (default time.Now).
@@ -41,6 +47,11 @@ type Options struct {
 type Server struct {
 	opts Options
 	mux  *http.ServeMux
+	// auth is what ReadAuth answered last, or Options.Auth.
+	auth atomic.Pointer[Auth]
+	// authErr is the last ReadAuth error logged, so that a file missing
+	// for a while is logged once, not on every request.
+	authErr atomic.Pointer[string]
 }
 
 // New returns the status page over opts.Store.
@@ -58,6 +69,7 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.Default()
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux()}
+	s.auth.Store(&opts.Auth)
 	s.mux.HandleFunc("/{$}", s.serveFleet)
 	s.mux.HandleFunc("/app", s.serveApp)
 	s.mux.HandleFunc("/applications/{name}", s.serveApplication)
@@ -79,8 +91,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the status page is read-only: GET or HEAD", http.StatusMethodNotAllowed)
 		return
 	}
-	if !s.opts.Auth.allows(r) {
-		s.opts.Auth.challenge(w)
+	if auth := s.credentials(); !auth.allows(r) {
+		auth.challenge(w)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -13,7 +13,8 @@ import (
 )
 
 // statusPageAuth reads the status page's credentials from the files
-// gitwave.yaml names; an empty file is an error, never an open page.
+// gitwave.yaml names; an empty file is an error, never an open page. The
+// page reads them again on every request, so that rotated files apply.
 func statusPageAuth(cfg *config.Config) (ui.Auth, error) {
 	var a ui.Auth
 	var err error
@@ -43,7 +44,8 @@ func newStatusPage(cfg *config.Config, st ui.Store, log *slog.Logger) (*http.Ser
 	if err != nil {
 		return nil, err
 	}
-	h, err := ui.New(ui.Options{Store: st, Auth: auth, Logger: log})
+	h, err := ui.New(ui.Options{Store: st, Auth: auth, Logger: log,
+		ReadAuth: func() (ui.Auth, error) { return statusPageAuth(cfg) }})
 	if err != nil {
 		return nil, err
 	}

@@ -67,3 +67,55 @@ func TestStatusPageIsOffUnlessConfiguredAndAsksForItsCredentials(t *testing.T) {
 		t.Errorf("empty token file: error %v, want one naming ui.bearerTokenFile (an empty token must not open the page)", err)
 	}
 }
+
+// TestStatusPageCredentialsRotateWithoutRestart rotates the status page's
+// password file, as a mounted Secret is updated: the new password is asked
+// for at once and the old one refused. A file that goes missing or empty
+// keeps the last password read; it never opens the page.
+func TestStatusPageCredentialsRotateWithoutRestart(t *testing.T) {
+	st, err := store.Open(t.Context(), store.Options{DSN: filepath.Join(t.TempDir(), "gitwave.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir := t.TempDir()
+	user, pass := filepath.Join(dir, "user"), filepath.Join(dir, "pass")
+	write := func(p, text string) {
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(user, "ops\n")
+	write(pass, "first\n")
+	cfg := loadUIConfig(t, `ui: {listen: "127.0.0.1:8081", basicAuth: {usernameFile: `+user+`, passwordFile: `+pass+`}}`, nil)
+	srv, err := newStatusPage(cfg, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(password string) int {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.SetBasicAuth("ops", password)
+		w := httptest.NewRecorder()
+		srv.Handler.ServeHTTP(w, r)
+		return w.Code
+	}
+	steps := []struct {
+		name  string
+		edit  func()
+		codes map[string]int
+	}{
+		{"at start", func() {}, map[string]int{"first": 200, "second": 401}},
+		{"rotated", func() { write(pass, "second\n") }, map[string]int{"first": 401, "second": 200}},
+		{"emptied", func() { write(pass, "") }, map[string]int{"first": 401, "second": 200, "": 401}},
+		{"removed", func() { os.Remove(pass) }, map[string]int{"first": 401, "second": 200, "": 401}},
+		{"written again", func() { write(pass, "third\n") }, map[string]int{"second": 401, "third": 200}},
+	}
+	for _, step := range steps {
+		step.edit()
+		for password, want := range step.codes {
+			if got := get(password); got != want {
+				t.Errorf("%s: GET / with password %q = %d, want %d", step.name, password, got, want)
+			}
+		}
+	}
+}
