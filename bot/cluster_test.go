@@ -65,6 +65,13 @@ func TestMergeRollbackAndSelfHeal(t *testing.T) {
 			t.Errorf("payment-service on staging runs %s; want v2.4.0", img)
 		}
 		checkWaveOrder(t, f.store, "payment-service-staging", "staging")
+		// The deploy told the loop's status, and so notifications, that
+		// the sync ran (on-sync-running); the loop's next pass, queued
+		// behind the deploy, says how it ended.
+		sts, err := f.store.AppStatuses(ctx, store.AppStatusFilter{Repo: exampleRepo, App: "payment-service-staging"})
+		if err != nil || len(sts) != 1 || sts[0].LastSync.Result != store.PhaseRunning || sts[0].LastSync.StartedAt.IsZero() {
+			t.Errorf("payment-service-staging's status after the merge deploy: %+v (%v); want its last sync Running", sts, err)
+		}
 		redis := lastSync(t, f.store, "redis-production-use1", "production-use1")
 		pay := lastSync(t, f.store, "payment-service-production-use1", "production-use1")
 		if !redis.FinishedAt.Before(pay.StartedAt) {

@@ -133,7 +133,7 @@ func (b *Bot) runSync(ctx context.Context, t *task, pr PR, cmd *Command) (string
 	}
 	allowed, denied := gate.split(apps)
 	results := b.recs[repoKey(t.host.Name(), t.repo.Name)].Sync(ctx, src, inv, allowed,
-		reconcile.SyncOptions{Trigger: store.TriggerCommand, Initiator: gate.subject.Login, Resume: t.rerun})
+		reconcile.SyncOptions{Trigger: store.TriggerCommand, Initiator: gate.subject.Login, Resume: t.rerun, StatusRepo: t.repo.Name})
 	for _, r := range results {
 		if r.Err == nil && r.Result != nil {
 			if err := b.opts.Store.ClearPin(ctx, r.App.Name, r.App.Cluster.Name); err != nil {

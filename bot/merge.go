@@ -225,9 +225,9 @@ func (b *Bot) mergeVerdict(ctx context.Context, t *task, d *deployment) (policie
 // apps already deployed at the head. The sync applies the plans the diff
 // made: the head is discovered and each app rendered once.
 func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconcile.AppResult, []skippedApp, error) {
-	opts, rec := planner.DiffOptions{Changed: d.files}, b.recs[repoKey(t.host.Name(), t.repo.Name)]
+	opts, rec, statusRepo := planner.DiffOptions{Changed: d.files}, b.recs[repoKey(t.host.Name(), t.repo.Name)], t.repo.Name
 	if d.source != nil {
-		opts, rec = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey]
+		opts, rec, statusRepo = planner.DiffOptions{Apps: appNames(d.source.apps)}, b.recs[d.source.rootsKey], b.repos[d.source.rootsKey].Name
 	}
 	renderStart := time.Now()
 	rep, err := b.diffDeployment(ctx, t, d, opts)
@@ -269,7 +269,7 @@ func (b *Bot) syncChanged(ctx context.Context, t *task, d *deployment) ([]reconc
 		skipped = append(skipped, running...)
 	}
 	results := rec.SyncRevision(ctx, head, apps,
-		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author, Resume: t.rerun})
+		reconcile.SyncOptions{Trigger: store.TriggerMerge, Initiator: d.author, Resume: t.rerun, StatusRepo: statusRepo})
 	return results, skipped, nil
 }
 

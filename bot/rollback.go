@@ -137,7 +137,7 @@ func (b *Bot) rollbackOne(ctx context.Context, t *task, co *checkout, rp rollbac
 		return reconcile.AppResult{App: rp.app, Err: fmt.Errorf("%s on %s does not exist at %s", rp.app.Name, rp.app.Cluster.Name, short(rp.target))}, nil
 	}
 	res := b.recs[repoKey(t.host.Name(), t.repo.Name)].Sync(ctx, src, inv, []*planner.App{old},
-		reconcile.SyncOptions{Trigger: store.TriggerRollback, Initiator: by, Resume: t.rerun})[0]
+		reconcile.SyncOptions{Trigger: store.TriggerRollback, Initiator: by, Resume: t.rerun, StatusRepo: t.repo.Name})[0]
 	if res.Err != nil {
 		return res, nil
 	}

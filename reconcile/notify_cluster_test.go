@@ -198,6 +198,27 @@ func TestNotificationsFromTheLoopOnRealClusters(t *testing.T) {
 		}
 	})
 
+	t.Run("a sync started elsewhere sends on-sync-running too", func(t *testing.T) {
+		// A merge deploy, /sync or /rollback syncs through SyncRevision
+		// with the repository the loop keeps the statuses under.
+		before, _ := down.got()
+		ok := l.inv.App(planner.AppKey{App: "nt-ok", Cluster: "east"})
+		res := l.r.SyncRevision(t.Context(), l.r.Planner.NewRevision(l.src, l.inv), []*planner.App{ok},
+			SyncOptions{Trigger: store.TriggerMerge, Initiator: "carol", StatusRepo: "acme/gitops"})
+		if len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("merge deploy of nt-ok: %+v", res)
+		}
+		drainEngine(t, e)
+		if after, _ := down.got(); count(after, "sync-running nt-ok") != count(before, "sync-running nt-ok")+3 {
+			t.Errorf("the service got %q; want one more sync-running nt-ok (tried 3 times)", after[len(before):])
+		}
+		l.pass(t, l.desired())
+		sts, err := l.st.AppStatuses(t.Context(), store.AppStatusFilter{Repo: "acme/gitops", App: "nt-ok"})
+		if err != nil || len(sts) != 1 || sts[0].LastSync.Result != store.PhaseSucceeded {
+			t.Errorf("after the next pass nt-ok's status is %+v (%v); want its last sync Succeeded", sts, err)
+		}
+	})
+
 	t.Run("a new failed sync sends again", func(t *testing.T) {
 		l.offset.Store(int64(20 * time.Minute))
 		l.pass(t, l.desired())

@@ -34,6 +34,11 @@ type SyncOptions struct {
 	// Resume continues the Running syncs a stopped worker left for the
 	// same work (applier.SyncRequest.Resume).
 	Resume bool
+	// StatusRepo, when set, is the repository the loop keeps these apps'
+	// statuses under (Desired.Repo): each app's status turns Running as
+	// its sync starts, and the Observer hears it (markStarted). The loop
+	// leaves it empty: it marks its own syncs.
+	StatusRepo string
 }
 
 // automated reports whether the sync is an automated one.
@@ -135,6 +140,13 @@ func (r *Reconciler) syncGroup(ctx context.Context, rev *planner.Revision, group
 			results[i].Err = fmt.Errorf("sync %s: no cluster is configured", group[i].Name)
 		}
 		return results
+	}
+	if opts.StatusRepo != "" && !opts.DryRun && r.Status != nil {
+		started := make([]*planner.App, len(reqs))
+		for j, req := range reqs {
+			started[j] = req.App
+		}
+		r.markStarted(ctx, opts.StatusRepo, started)
 	}
 	for j, fr := range r.Fleet.SyncAll(ctx, reqs, opts.Progress) {
 		results[idx[j]].Result, results[idx[j]].Err = fr.Result, fr.Err
