@@ -122,7 +122,8 @@ func (r *Registry) Tree(ctx context.Context, repoURL, targetRevision string) (fs
 }
 
 // Chart returns the chart name from repoURL at version, an exact version or
-// a semver range. See planner.Repositories.
+// a semver range. See planner.Repositories. A fetch stopped by ctx's
+// deadline or cancellation says so, whatever the transport saw.
 func (r *Registry) Chart(ctx context.Context, repoURL, name, version string, maxBytes int64) (planner.ChartArchive, error) {
 	r.mu.Lock()
 	src := r.charts[config.HelmRepoKey(repoURL)]
@@ -136,7 +137,13 @@ func (r *Registry) Chart(ctx context.Context, repoURL, name, version string, max
 	if maxBytes <= 0 {
 		maxBytes = int64(config.DefaultMaxRenderedBytesPerApp)
 	}
-	return src.chart(ctx, name, version, maxBytes)
+	arc, err := src.chart(ctx, name, version, maxBytes)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// A fetch cut short by the deadline can surface as the transport's
+		// EOF or reset: say what stopped it.
+		err = fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
+	return arc, err
 }
 
 // Close stops every repository reader.
