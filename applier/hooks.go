@@ -57,6 +57,7 @@ func (r *run) settleHooks(ctx context.Context, s planner.Step, sr *StepResult, i
 		out.Action = ActionHookFailed
 		if succeeded {
 			policy, out.Action = policyHookSucceeded, ActionHookSucceeded
+			r.hookSucceeded(ctx, o)
 		}
 		r.emit(Event{Type: EventHookDone, Phase: o.Phase, Wave: o.Wave, Key: out.Key, Action: out.Action, Health: out.Health})
 		if !slices.Contains(o.DeletePolicies, policy) || ctx.Err() != nil {

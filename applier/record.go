@@ -25,6 +25,12 @@ type Recorder interface {
 	// ResumeSync continues the Running sync of the same revision, trigger
 	// and initiator that a stopped worker left, or begins one.
 	ResumeSync(ctx context.Context, rec SyncRecord) (int64, bool, error)
+	// HookSucceeded records that a hook of Running sync id ran to success
+	// in the current attempt; SucceededHooks lists them for a resumed sync,
+	// and ClearHooks forgets them as a retry begins.
+	HookSucceeded(ctx context.Context, id int64, hook string) error
+	SucceededHooks(ctx context.Context, id int64) ([]string, error)
+	ClearHooks(ctx context.Context, id int64) error
 	// HeartbeatSync tells the store the sync is still alive.
 	HeartbeatSync(ctx context.Context, id int64) error
 	// FinishSync records the end of a sync with every object's outcome.
@@ -55,27 +61,30 @@ type InventoryEntry = record.InventoryEntry
 const finishTimeout = 30 * time.Second
 
 // beginRecord records a running sync and starts its heartbeat. Without a
-// store, or for a dry run, it records nothing.
-func (m *Manager) beginRecord(ctx context.Context, req SyncRequest, start time.Time) (int64, func(), error) {
+// store, or for a dry run, it records nothing. A resumed sync also gets the
+// hooks its stopped worker ran to success, which it does not run again.
+func (m *Manager) beginRecord(ctx context.Context, req SyncRequest, start time.Time) (int64, map[string]bool, func(), error) {
 	if m.opts.Store == nil || req.DryRun {
-		return 0, func() {}, nil
+		return 0, nil, func() {}, nil
 	}
 	rec := SyncRecord{
 		App: req.App.Name, Cluster: m.opts.Cluster, Project: req.App.Project, Revision: req.Revision, Sources: req.Sources,
 		Trigger: req.Trigger, Initiator: req.Initiator, StartedAt: start, Phase: string(SyncRunning),
 	}
 	var id int64
+	var hooks map[string]bool
 	var err error
 	if req.Resume {
 		var resumed bool
 		if id, resumed, err = m.opts.Store.ResumeSync(ctx, rec); resumed {
-			slog.Info("resuming the sync a stopped worker left", "app", req.App.Name, "cluster", m.opts.Cluster, "sync", id)
+			hooks, err = m.hooksDone(ctx, id)
+			slog.Info("resuming the sync a stopped worker left", "app", req.App.Name, "cluster", m.opts.Cluster, "sync", id, "hooksDone", len(hooks))
 		}
 	} else {
 		id, err = m.opts.Store.BeginSync(ctx, rec)
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("record sync start: %w", err)
+		return 0, nil, nil, fmt.Errorf("record sync start: %w", err)
 	}
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -94,7 +103,7 @@ func (m *Manager) beginRecord(ctx context.Context, req SyncRequest, start time.T
 			}
 		}
 	}()
-	return id, func() { close(done); <-stopped }, nil
+	return id, hooks, func() { close(done); <-stopped }, nil
 }
 
 // finishRecord records the end of a sync and the inventory it leaves: on

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -67,10 +68,13 @@ func (r *run) runBatch(ctx context.Context, s planner.Step, sr *StepResult, idx 
 	}
 	r.emit(Event{Type: EventWaiting, Phase: s.Phase, Wave: s.Wave, Message: fmt.Sprintf("waiting for %d objects to be healthy", len(targets))})
 	start := r.m.opts.Clock.Now()
-	waitErr := r.m.waitHealthy(ctx, targets, r.timeout)
+	waitErr := r.m.waitHealthy(ctx, slices.DeleteFunc(slices.Clone(targets), isNil), r.timeout)
 	r.res.WaitDuration += r.m.opts.Clock.Now().Sub(start)
 	for n, i := range idx {
 		out := &sr.Objects[i]
+		if targets[n] == nil { // a hook that ran before the sync resumed
+			continue
+		}
 		out.Health = targets[n].health
 		if wErr, ok := asWaitError(waitErr); ok {
 			if h, bad := wErr.Objects[targets[n].key]; bad {
@@ -85,6 +89,9 @@ func (r *run) runBatch(ctx context.Context, s planner.Step, sr *StepResult, idx 
 // applyOne applies one object and returns what to wait for.
 func (r *run) applyOne(ctx context.Context, o *planner.Object, out *ObjectOutcome) (*waitTarget, error) {
 	app := r.req.App
+	if r.skipDone(ctx, o, out) {
+		return nil, nil
+	}
 	if o.Hook {
 		if err := r.m.beforeHookCreation(ctx, app, o, r.timeout, r.req.DryRun); err != nil {
 			out.Action, out.Message = ActionFailed, err.Error()
@@ -107,6 +114,9 @@ func (r *run) applyOne(ctx context.Context, o *planner.Object, out *ObjectOutcom
 	r.emit(Event{Type: EventObjectApplied, Phase: o.Phase, Wave: o.Wave, Key: res.key, Action: res.action, Health: out.Health})
 	return &waitTarget{key: res.key, rm: res.rm, health: out.Health}, nil
 }
+
+// isNil reports a batch's object that there is nothing to wait for.
+func isNil(t *waitTarget) bool { return t == nil }
 
 func asWaitError(err error) (*WaitError, bool) {
 	var w *WaitError

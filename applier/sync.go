@@ -24,6 +24,11 @@ type run struct {
 	progress func(Event)
 	attempt  int
 	res      *Result
+	// id is the sync's record (0 without a store); hooksDone holds the
+	// hooks a stopped worker ran to success before this resumed sync, which
+	// its first attempt does not run again (skipDone).
+	id        int64
+	hooksDone map[string]bool
 	// applied maps each non-hook object applied to its inventory entry.
 	appliedMu sync.Mutex
 	applied   map[planner.ResourceKey]InventoryEntry
@@ -73,7 +78,7 @@ func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	start := m.opts.Clock.Now()
-	id, stopHeartbeat, err := m.beginRecord(ctx, req, start)
+	id, hooksDone, stopHeartbeat, err := m.beginRecord(ctx, req, start)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
@@ -84,9 +89,12 @@ func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event
 		res, err := m.refuse(ctx, id, refusal)
 		return res, fmt.Errorf("%s: %w", where, err)
 	}
-	r := &run{m: m, req: req, timeout: timeout, progress: progress}
+	r := &run{m: m, req: req, timeout: timeout, progress: progress, id: id, hooksDone: hooksDone}
 	var runErr error
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			r.retrying(ctx)
+		}
 		r.attempt, r.res = attempt+1, &Result{ID: id}
 		r.applied = map[planner.ResourceKey]InventoryEntry{}
 		runErr = r.once(ctx)
