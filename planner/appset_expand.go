@@ -188,11 +188,15 @@ func (s *ApplicationSet) expand(ctx context.Context, opts ExpandOptions) ([]Appl
 		if err != nil {
 			return nil, s.fail(i, nil, err)
 		}
+		var sk *appSkeleton
+		if s.Spec.TemplatePatch == nil && len(sets) > 1 {
+			sk = newAppSkeleton(tmpl)
+		}
 		for _, p := range sets {
 			if err := ctx.Err(); err != nil {
 				return nil, s.fail(i, nil, err)
 			}
-			app, err := x.render(tmpl, p)
+			app, err := x.render(tmpl, sk, p)
 			if err != nil {
 				return nil, s.fail(i, p, err)
 			}
@@ -226,8 +230,33 @@ func (x *expander) note(format string, args ...any) {
 }
 
 // render templates tmpl with p, applies the templatePatch and decodes the
-// result strictly into an Application.
-func (x *expander) render(tmpl map[string]any, p paramSet) (Application, error) {
+// result strictly into an Application; with sk, the template decoded once,
+// it templates a copy of sk instead, which comes to the same.
+func (x *expander) render(tmpl map[string]any, sk *appSkeleton, p paramSet) (Application, error) {
+	var app Application
+	var err error
+	if sk != nil {
+		app, err = x.r.renderSkeleton(sk, p)
+	} else {
+		app, err = x.renderJSON(tmpl, p)
+	}
+	if err != nil {
+		return Application{}, err
+	}
+	app.Metadata.Namespace = x.set.Metadata.Namespace
+	sp := x.set.Spec.SyncPolicy
+	if (sp == nil || !sp.PreserveResourcesOnDeletion) && len(app.Metadata.Finalizers) == 0 {
+		app.Metadata.Finalizers = []string{resourcesFinalizer}
+	}
+	if msgs := validation.IsDNS1123Subdomain(app.Metadata.Name); len(msgs) > 0 {
+		return Application{}, fmt.Errorf("generated Application name %q is not valid: %s", app.Metadata.Name, strings.Join(msgs, "; "))
+	}
+	return app, nil
+}
+
+// renderJSON templates tmpl's JSON with p, applies the templatePatch and
+// decodes the result strictly.
+func (x *expander) renderJSON(tmpl map[string]any, p paramSet) (Application, error) {
 	out, err := x.r.renderValue("", tmpl, p)
 	if err != nil {
 		return Application{}, err
@@ -247,14 +276,6 @@ func (x *expander) render(tmpl map[string]any, p paramSet) (Application, error) 
 	var app Application
 	if err := decodeStrictJSON(data, &app); err != nil {
 		return Application{}, fmt.Errorf("decode generated Application: %w", err)
-	}
-	app.Metadata.Namespace = x.set.Metadata.Namespace
-	sp := x.set.Spec.SyncPolicy
-	if (sp == nil || !sp.PreserveResourcesOnDeletion) && len(app.Metadata.Finalizers) == 0 {
-		app.Metadata.Finalizers = []string{resourcesFinalizer}
-	}
-	if msgs := validation.IsDNS1123Subdomain(app.Metadata.Name); len(msgs) > 0 {
-		return Application{}, fmt.Errorf("generated Application name %q is not valid: %s", app.Metadata.Name, strings.Join(msgs, "; "))
 	}
 	return app, nil
 }
