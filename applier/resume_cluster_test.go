@@ -2,11 +2,14 @@ package applier
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/gitwave/gitwave/planner"
 )
 
 // stoppedWorker is a worker's store as seen after the worker died: what it
@@ -81,6 +84,50 @@ func TestResumedSyncDoesNotRunFinishedHooksAgain(t *testing.T) {
 	}
 	if created := createdSince(stop(), ran.GetUID()); namesString(created) != "Job/migrate" {
 		t.Errorf("a new sync created %v; want the migration Job again", created)
+	}
+}
+
+// TestResumedRetryRunsEveryHookAgain: a worker whose attempt failed stops
+// while waiting to retry; the replica that resumes the sync is running the
+// retry, which, as in Argo CD, runs every hook again, the migration that
+// succeeded in the failed attempt included.
+func TestResumedRetryRunsEveryHookAgain(t *testing.T) {
+	b, st := newManager(t, "c1", Options{})
+	a, err := New(needEnv(t).RESTConfig("c1"), Options{Store: stoppedWorker{st}, Cluster: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	createNamespace(t, b, "resumeretry")
+	app := testApp("resumeretry", "c1", "resumeretry")
+	one := int64(1)
+	app.Spec.SyncPolicy.Retry = &planner.RetryStrategy{Limit: 1, Backoff: &planner.Backoff{Duration: "1s", Factor: &one}}
+	objs := objects(t, job("migrate", "PreSync", "", false), job("smoke", "PostSync", "", true))
+	req := SyncRequest{App: app, Objects: objs, Revision: "r1", Trigger: "merge", Initiator: "alice"}
+
+	ctx, die := context.WithCancel(t.Context())
+	defer die()
+	_, _ = a.Sync(ctx, req, func(e Event) {
+		if e.Type == EventRetry {
+			die() // the worker stops while it waits to retry
+		}
+	})
+	running, err := st.Running(t.Context(), "resumeretry", "c1")
+	if err != nil || len(running) != 1 {
+		t.Fatalf("after the worker stopped: running syncs %+v, %v; want the one it left", running, err)
+	}
+	if done, err := st.SucceededHooks(t.Context(), running[0].ID); err != nil || len(done) != 0 {
+		t.Fatalf("hooks recorded for the retry: %q, %v; want none", done, err)
+	}
+	ran, err := b.client.Resource(jobsGVR).Namespace("resumeretry").Get(t.Context(), "migrate", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("the migration of the failed attempt: %v", err)
+	}
+	stop := recordEvents(t, b.client, "resumeretry", jobsGVR)
+	req.Resume = true
+	_, _ = b.Sync(t.Context(), req, nil) // smoke fails again
+	if created := createdSince(stop(), ran.GetUID()); !slices.Contains(created, "Job/migrate") {
+		t.Errorf("the resumed retry created %v; want the migration Job again", created)
 	}
 }
 

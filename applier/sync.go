@@ -92,15 +92,13 @@ func (m *Manager) Sync(ctx context.Context, req SyncRequest, progress func(Event
 	r := &run{m: m, req: req, timeout: timeout, progress: progress, id: id, hooksDone: hooksDone}
 	var runErr error
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
-			r.retrying(ctx)
-		}
 		r.attempt, r.res = attempt+1, &Result{ID: id}
 		r.applied = map[planner.ResourceKey]InventoryEntry{}
 		runErr = r.once(ctx)
 		if ctx.Err() != nil || !policy.allows(attempt, runErr) {
 			break
 		}
+		r.retrying(ctx) // before the delay, which a stopped worker may die in
 		delay := policy.Delay(attempt)
 		r.emit(Event{Type: EventRetry, Message: fmt.Sprintf("retrying in %s after: %v", delay, runErr)})
 		if err := sleep(ctx, m.opts.Clock, delay); err != nil {
