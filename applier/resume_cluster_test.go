@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/gitwave/gitwave/planner"
+	"github.com/gitwave/gitwave/store"
 )
 
 // stoppedWorker is a worker's store as seen after the worker died: what it
@@ -24,18 +25,27 @@ func (stoppedWorker) SaveInventory(context.Context, string, string, string, []In
 	return nil
 }
 
+// workerAndReplica returns two managers of cluster c1 sharing one store:
+// a, a worker that will stop (stoppedWorker), and b, the replica that
+// resumes what it left.
+func workerAndReplica(t *testing.T) (a, b *Manager, st *store.Store) {
+	t.Helper()
+	b, st = newManager(t, "c1", Options{})
+	a, err := New(needEnv(t).RESTConfig("c1"), Options{Store: stoppedWorker{st}, Cluster: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a, b, st
+}
+
 // TestResumedSyncDoesNotRunFinishedHooksAgain: a worker stops right after
 // its PreSync migration Job succeeded, leaving the sync Running; the
 // replica that resumes it (Resume) does not create the Job again, reports
 // it as succeeded, applies its HookSucceeded delete policy, and carries on
 // with the Deployment: one history record, Succeeded.
 func TestResumedSyncDoesNotRunFinishedHooksAgain(t *testing.T) {
-	b, st := newManager(t, "c1", Options{})
-	a, err := New(needEnv(t).RESTConfig("c1"), Options{Store: stoppedWorker{st}, Cluster: "c1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
+	a, b, st := workerAndReplica(t)
 	createNamespace(t, b, "resume")
 	app := testApp("resume", "c1", "resume")
 	objs := objects(t, job("migrate", "PreSync", `"BeforeHookCreation,HookSucceeded"`, false), deployment("api", 1, 0))
@@ -92,12 +102,7 @@ func TestResumedSyncDoesNotRunFinishedHooksAgain(t *testing.T) {
 // retry, which, as in Argo CD, runs every hook again, the migration that
 // succeeded in the failed attempt included.
 func TestResumedRetryRunsEveryHookAgain(t *testing.T) {
-	b, st := newManager(t, "c1", Options{})
-	a, err := New(needEnv(t).RESTConfig("c1"), Options{Store: stoppedWorker{st}, Cluster: "c1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
+	a, b, st := workerAndReplica(t)
 	createNamespace(t, b, "resumeretry")
 	app := testApp("resumeretry", "c1", "resumeretry")
 	one := int64(1)

@@ -262,12 +262,12 @@ func cleanPaths(paths []string) []string {
 	return paths
 }
 
-// touchesClean is Touches for deps and changed both cleaned (cleanPaths):
-// every app's dependencies pass through it on every diff.
+// touchesClean is Touches for deps already cleaned (cleanPaths): every
+// app's dependencies pass through it on every diff.
 func touchesClean(deps, changed []string) bool {
 	for _, f := range changed {
 		for _, d := range deps {
-			if d == "." || f == d || len(f) > len(d) && f[len(d)] == '/' && f[:len(d)] == d {
+			if underClean(f, d) {
 				return true
 			}
 		}
@@ -277,12 +277,5 @@ func touchesClean(deps, changed []string) bool {
 
 // Touches reports whether any changed file lies under one of deps.
 func Touches(deps, changed []string) bool {
-	for _, f := range changed {
-		for _, d := range deps {
-			if pathUnder(f, d) {
-				return true
-			}
-		}
-	}
-	return false
+	return touchesClean(cleanPaths(deps), changed)
 }

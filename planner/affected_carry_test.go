@@ -143,6 +143,20 @@ func plainTree(files map[string]string) fstest.MapFS {
 	return m
 }
 
+// editFiles returns files with edit applied: each path set to its new
+// content, or removed when edit gives it "".
+func editFiles(files, edit map[string]string) map[string]string {
+	next := maps.Clone(files)
+	for f, data := range edit {
+		if data == "" {
+			delete(next, f)
+		} else {
+			next[f] = data
+		}
+	}
+	return next
+}
+
 // changedPaths lists the paths whose content differs between a and b.
 func changedPaths(a, b map[string]string) []string {
 	var out []string

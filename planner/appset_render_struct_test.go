@@ -63,8 +63,8 @@ spec:
 				t.Fatal("the template did not decode into a skeleton")
 			}
 			for _, p := range params {
-				want, wantErr := x.render(tmpl, nil, p)
-				got, gotErr := x.render(tmpl, sk, p)
+				want, wantErr := x.renderJSON(tmpl, p)
+				got, gotErr := r.renderSkeleton(sk, p)
 				if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
 					t.Fatalf("params %v: error %v; the JSON way's %v", p, gotErr, wantErr)
 				}

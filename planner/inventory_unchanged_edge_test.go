@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"maps"
 	"strings"
 	"testing"
 )
@@ -23,14 +22,7 @@ func warmMatchesCold(t *testing.T, src Source, files map[string]string, edits ..
 		t.Fatal(err)
 	}
 	for i, edit := range edits {
-		next := maps.Clone(files)
-		for f, data := range edit {
-			if data == "" {
-				delete(next, f)
-			} else {
-				next[f] = data
-			}
-		}
+		next := editFiles(files, edit)
 		rev := "c" + string(rune('1'+i))
 		changed := changedPaths(files, next)
 		head := &derivedTree{commitTree: treeAt(rev, next), from: prev.commit, changed: changed}

@@ -64,14 +64,7 @@ func TestHeadInventoryFollowsEachChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, step := range steps {
-		next := maps.Clone(files)
-		for f, data := range step.edit {
-			if data == "" {
-				delete(next, f)
-			} else {
-				next[f] = data
-			}
-		}
+		next := editFiles(files, step.edit)
 		rev := fmt.Sprintf("c%d", i+1)
 		head := &derivedTree{commitTree: treeAt(rev, next), from: prev.commit, changed: changedPaths(files, next)}
 		changed := changedPaths(files, next)

@@ -65,32 +65,32 @@ func (p *Planner) DiscoverRevision(ctx context.Context, src Source, sibling *Rev
 }
 
 // discoverPair discovers base and head in parallel, sharing one reader
-// memo when they share their Repositories.
+// memo when they share their Repositories. When one tree was derived from
+// the other, its scan and, when the change leaves discovery alone, its
+// inventory follow from the other's: that other one is discovered first.
 func (p *Planner) discoverPair(ctx context.Context, base, head Source) (*Revision, *Revision, error) {
-	var invBase, invHead *Inventory
-	rdBase, rdHead := newSourceReader(base), newSourceReader(head)
+	srcs, rds := [2]Source{base, head}, [2]*sourceReader{newSourceReader(base), newSourceReader(head)}
 	if sameRepositories(base.Repositories, head.Repositories) {
-		rdBase.memo = rdHead.memo
+		rds[0].memo = rds[1].memo
 	}
+	var invs [2]*Inventory
 	if first, ok := derivedPair(base.Repo, head.Repo); ok {
-		// One tree's scan and, when the change leaves discovery alone, its
-		// inventory follow from the other's: discover that one first.
-		srcs, rds, invs := [2]Source{base, head}, [2]*sourceReader{rdBase, rdHead}, [2]**Inventory{&invBase, &invHead}
 		for _, i := range []int{first, 1 - first} {
 			var err error
-			if *invs[i], err = p.discover(ctx, rds[i], srcs[i]); err != nil {
+			if invs[i], err = p.discover(ctx, rds[i], srcs[i]); err != nil {
 				return nil, nil, err
 			}
 		}
-		return p.NewRevision(base, invBase), p.NewRevision(head, invHead), nil
+	} else {
+		g, gctx := errgroup.WithContext(ctx)
+		for i := range srcs {
+			g.Go(func() (err error) { invs[i], err = p.discover(gctx, rds[i], srcs[i]); return err })
+		}
+		if err := g.Wait(); err != nil {
+			return nil, nil, err
+		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { invBase, err = p.discover(gctx, rdBase, base); return err })
-	g.Go(func() (err error) { invHead, err = p.discover(gctx, rdHead, head); return err })
-	if err := g.Wait(); err != nil {
-		return nil, nil, err
-	}
-	return p.NewRevision(base, invBase), p.NewRevision(head, invHead), nil
+	return p.NewRevision(base, invs[0]), p.NewRevision(head, invs[1]), nil
 }
 
 // derivedPair reports whether one of two commit trees was derived from the

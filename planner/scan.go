@@ -186,10 +186,12 @@ func pathUnder(p, root string) bool {
 	if !cleanRelative(root) {
 		root = strings.Trim(path.Clean(root), "/")
 	}
-	if root == "." || root == "" {
-		return true
-	}
-	return p == root || len(p) > len(root) && p[len(root)] == '/' && strings.HasPrefix(p, root)
+	return underClean(p, root)
+}
+
+// underClean is pathUnder for a root already cleaned.
+func underClean(p, root string) bool {
+	return root == "." || root == "" || p == root || len(p) > len(root) && p[len(root)] == '/' && p[:len(root)] == root
 }
 
 // cleanRelative reports whether p is a relative path that path.Clean

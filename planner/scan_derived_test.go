@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -50,14 +49,7 @@ func TestDerivedScanIsTheWalkedScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, edit := range steps {
-		next := maps.Clone(files)
-		for f, data := range edit {
-			if data == "" {
-				delete(next, f)
-			} else {
-				next[f] = data
-			}
-		}
+		next := editFiles(files, edit)
 		head := &derivedTree{commitTree: treeAt(fmt.Sprintf("c%d", i+1), next), from: prev.commit, changed: changedPaths(files, next)}
 		got, err := p.scanTree(context.Background(), head, cfg)
 		if err != nil {
